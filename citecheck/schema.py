@@ -13,7 +13,11 @@ SCHEMA = "citecheck/1"
 
 
 class LinkJSON(TypedDict, total=False):
-    status: str  # a LinkStatus value
+    status: str | None  # a LinkStatus value; None while pending (run killed half-way)
+    url: str
+    content_type: str | None
+    via: str
+    truncated: bool
     http_status: int | None
     final_url: str | None
     from_cache: bool
@@ -28,6 +32,8 @@ class ArchiveJSON(TypedDict, total=False):
     timestamp: str | None
     status: str  # an ArchiveStatus value
     error: str | None
+    http_status: int | None
+    archive: str
 
 
 class CheckJSON(TypedDict):
@@ -57,6 +63,9 @@ class ReferenceJSON(TypedDict, total=False):
     kind: str | None
     line: int | None
     raw: str
+    pending: bool  # no result yet in this run
+    identifiers: list[list[str]]
+    extra: list[list[str]]
 
 
 class EvidenceJSON(TypedDict):
@@ -111,6 +120,7 @@ class SummaryJSON(TypedDict, total=False):
     dead_without_archive: int
     not_supported: int
     problems: int  # what makes `check` exit 1
+    pending: int
 
 
 class ReportJSON(TypedDict, total=False):

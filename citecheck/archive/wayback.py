@@ -1,0 +1,409 @@
+"""The Wayback Machine: find the capture of a URL closest to a date, and fetch its bytes.
+
+How waybackpy is used, and why not more of it: waybackpy 3.0.6 sets no timeouts, makes
+its own `requests` sessions, reads a CDX 503 as "no captures", retries only on https,
+surfaces a 429 as a JSON error and sleeps 5 s before availability calls. Each of those
+would turn an outage into "not archived" or hang a run. So every HTTP call here is made
+by us, through the session we are given (it may be a replay session answering from a
+WARC), with a timeout, a user agent, a rate limiter per endpoint family, and its status
+checked before anything reads the body. waybackpy does what it does well on the answer:
+`WaybackMachineCDXServerAPI` (its endpoint pointed at our base URL) validates and builds
+the CDX query, `CDXSnapshot` turns a row into a checked snapshot, and
+`check_for_blocked_site` recognises a site excluded from the archive.
+
+Choosing a capture follows InternetArchiveBot: the 200 capture closest *before* the date
+first, then the closest after. CDX is asked first; when it cannot be asked (5xx, 429,
+timeout, garbage), the availability API is the fallback. An empty availability answer is
+not trusted as "none" in that case (the API answers empty under load), so an outage
+always comes out UNKNOWN, never NOT_FOUND.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from waybackpy.cdx_api import WaybackMachineCDXServerAPI
+from waybackpy.cdx_snapshot import CDXSnapshot
+from waybackpy.cdx_utils import check_for_blocked_site, full_url
+from waybackpy.exceptions import BlockedSiteError, WaybackError
+
+from citecheck.archive.ratelimit import DEFAULT_PAUSE_AFTER_429, RateLimiter
+from citecheck.archive.timestamps import end_of_period, is_timestamp
+from citecheck.errors import UsageError
+from citecheck.models import ArchiveStatus, Capture, Fetch, LinkStatus, Redirect
+
+DEFAULT_WAYBACK_URL = "https://web.archive.org"
+WAYBACK_URL_ENV = "CITECHECK_WAYBACK_URL"
+DEFAULT_USER_AGENT = "citecheck/0.1 (+https://example.org/citecheck)"
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+CDX_FIELDS = ("timestamp", "original", "statuscode", "mimetype")
+_BLOCKED_STATUSES = frozenset({401, 403, 429, 451})
+
+
+def wayback_base_url(option: str | None = None) -> str:
+    """The Wayback base URL: the option, else $CITECHECK_WAYBACK_URL, else the default."""
+    value = option or os.environ.get(WAYBACK_URL_ENV) or DEFAULT_WAYBACK_URL
+    value = value.strip().rstrip("/")
+    parsed = urlsplit(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise UsageError(f"the Wayback URL must be an http(s) URL, got {value!r}")
+    return value
+
+
+class _ArchiveUnavailable(Exception):
+    """The archive could not be asked (one endpoint family): becomes UNKNOWN or a fallback."""
+
+
+class _Excluded(Exception):
+    """The archive answered that it does not serve this URL (robots.txt, owner request)."""
+
+
+class Wayback:
+    """A Wayback Machine client. Thread-safe: the rate limiters are shared by all threads."""
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_WAYBACK_URL,
+        *,
+        session: requests.Session | None = None,
+        timeout: float = 15.0,
+        user_agent: str = DEFAULT_USER_AGENT,
+        cdx_per_minute: float = 24.0,
+        availability_per_minute: float = 60.0,
+        playback_per_minute: float = 300.0,
+        pause_after_429: float = DEFAULT_PAUSE_AFTER_429,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._owns_session = session is None
+        self.session = session if session is not None else requests.Session()
+        self.timeout = timeout
+        self.user_agent = user_agent
+        self.max_bytes = max_bytes
+        self.cdx_limiter = RateLimiter(cdx_per_minute, pause_seconds=pause_after_429)
+        self.availability_limiter = RateLimiter(
+            availability_per_minute, pause_seconds=pause_after_429
+        )
+        self.playback_limiter = RateLimiter(playback_per_minute, pause_seconds=pause_after_429)
+
+    def close(self) -> None:
+        """Close the session if this client made it."""
+        if self._owns_session:
+            self.session.close()
+
+    def __enter__(self) -> Wayback:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- lookup -----------------------------------------------------------------
+
+    def closest(self, url: str, when: str | None = None) -> Capture:
+        """The usable capture of `url` closest before `when` (else after); never raises
+        for a per-URL problem. `when` is an ISO date at any precision, None for now."""
+        if not url.startswith(("http://", "https://")):
+            return _unknown(url, f"not an http(s) URL: {url!r}")
+        try:
+            target = end_of_period(when)
+        except ValueError as error:
+            return _unknown(url, f"cannot read the date: {error}")
+        try:
+            return self._closest_from_cdx(url, target)
+        except _Excluded:
+            return Capture(
+                original_url=url,
+                status=ArchiveStatus.NOT_FOUND,
+                error="excluded from the Wayback Machine (robots.txt or owner request)",
+            )
+        except _ArchiveUnavailable as cdx_error:
+            cdx_reason = f"CDX: {cdx_error}"
+        try:
+            capture = self._closest_from_availability(url, target)
+        except _ArchiveUnavailable as availability_error:
+            return _unknown(url, f"{cdx_reason}; availability API: {availability_error}")
+        if capture is not None:
+            return capture
+        return _unknown(
+            url, f"{cdx_reason}; availability API found nothing, which it also says under load"
+        )
+
+    def playback_url(self, timestamp: str, original: str) -> str:
+        """The browser view of a capture: {base}/web/{timestamp}/{original}."""
+        return f"{self.base_url}/web/{timestamp}/{original}"
+
+    def original_url(self, capture: Capture) -> str:
+        """The capture's original bytes: {base}/web/{timestamp}id_/{original}."""
+        original = capture.original_url
+        if capture.url and capture.timestamp:
+            prefix = f"/web/{capture.timestamp}/"
+            _, found, rest = capture.url.partition(prefix)
+            if found and rest:
+                original = rest  # the exact URL the archive recorded (scheme, www, …)
+        return f"{self.base_url}/web/{capture.timestamp}id_/{original}"
+
+    def _closest_from_cdx(self, url: str, target: str) -> Capture:
+        chosen = self._cdx_query(url, target, to_timestamp=target)
+        if chosen is None:
+            chosen = self._cdx_query(url, target, from_timestamp=target)
+        if chosen is None:
+            return Capture(original_url=url, status=ArchiveStatus.NOT_FOUND, error="no 200 capture")
+        return self._found(url, chosen.timestamp, chosen.original, chosen.statuscode)
+
+    def _cdx_query(
+        self,
+        url: str,
+        target: str,
+        *,
+        from_timestamp: str | None = None,
+        to_timestamp: str | None = None,
+    ) -> CDXSnapshot | None:
+        """The one 200 capture closest to `target` within from/to, None if there is none."""
+        try:
+            query = WaybackMachineCDXServerAPI(
+                url,
+                user_agent=self.user_agent,
+                start_timestamp=from_timestamp,
+                end_timestamp=to_timestamp,
+                filters=["statuscode:200"],
+                sort="closest",
+                closest=target,
+                limit="1",
+            )
+        except WaybackError as error:
+            raise _ArchiveUnavailable(f"cannot build the query: {error}") from None
+        query.endpoint = f"{self.base_url}/cdx/search/cdx"
+        payload: dict[str, str] = {}
+        query.add_payload(payload)
+        payload.update(output="json", fl=",".join(CDX_FIELDS), limit="1")
+        response = self._get(self.cdx_limiter, "CDX", full_url(query.endpoint, payload))
+        try:
+            check_for_blocked_site(response, url)
+        except BlockedSiteError:
+            raise _Excluded(url) from None
+        _require_ok(response)
+        snapshots = _parse_cdx_json(response.text)
+        # Defensive: a server (or a replayed answer) that ignored the filters must not
+        # hand us a 404 capture or one on the wrong side of the date.
+        for snapshot in snapshots:
+            if snapshot.statuscode != "200":
+                continue
+            if to_timestamp is not None and snapshot.timestamp > to_timestamp:
+                continue
+            if from_timestamp is not None and snapshot.timestamp < from_timestamp:
+                continue
+            return snapshot
+        return None
+
+    def _closest_from_availability(self, url: str, target: str) -> Capture | None:
+        response = self._get(
+            self.availability_limiter,
+            "availability API",
+            f"{self.base_url}/wayback/available",
+            params={"url": url, "timestamp": target},
+        )
+        _require_ok(response)
+        closest = _parse_availability_json(response.text)
+        if closest is None:
+            return None
+        timestamp = str(closest.get("timestamp", ""))
+        if not is_timestamp(timestamp):
+            raise _ArchiveUnavailable(f"garbage answer: bad timestamp {timestamp!r}")
+        status = str(closest.get("status", ""))
+        if closest.get("available") is False or status != "200":
+            return None
+        _, found, original = str(closest.get("url", "")).partition(f"/web/{timestamp}/")
+        return self._found(url, timestamp, original if found and original else url, status)
+
+    def _found(self, url: str, timestamp: str, original: str, status: str) -> Capture:
+        return Capture(
+            original_url=url,
+            status=ArchiveStatus.FOUND,
+            url=self.playback_url(timestamp, original),
+            timestamp=timestamp,
+            http_status=int(status) if status.isdigit() else None,
+        )
+
+    def _get(
+        self,
+        limiter: RateLimiter,
+        family: str,
+        url: str,
+        params: dict[str, str] | None = None,
+    ) -> requests.Response:
+        if not limiter.acquire():
+            raise _ArchiveUnavailable(
+                f"paused after HTTP 429, {limiter.paused_for():.1f} s left; not asked"
+            )
+        try:
+            response = self.session.get(
+                url,
+                params=params,
+                headers={"User-Agent": self.user_agent},
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+        except requests.Timeout:
+            raise _ArchiveUnavailable(f"timed out after {self.timeout:g} s") from None
+        except requests.RequestException as error:
+            raise _ArchiveUnavailable(f"{type(error).__name__}: {error}") from None
+        if response.status_code == 429:
+            limiter.pause()
+            raise _ArchiveUnavailable(
+                f"HTTP 429 Too Many Requests; {family} paused for {limiter.pause_seconds:g} s"
+            )
+        return response
+
+    # --- playback ---------------------------------------------------------------
+
+    def fetch_original(self, capture: Capture) -> Fetch:
+        """GET the capture's original bytes (the id_ form). Never raises for a per-URL
+        problem: the returned Fetch says what went wrong."""
+        if capture.status is not ArchiveStatus.FOUND or not capture.timestamp:
+            return Fetch(
+                url=capture.url or capture.original_url,
+                status=LinkStatus.NO_URL,
+                error=f"no archived capture to fetch (archive status {capture.status})",
+                via="archive",
+            )
+        target = self.original_url(capture)
+        fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
+        if not self.playback_limiter.acquire():
+            return Fetch(
+                url=target,
+                status=LinkStatus.BLOCKED,
+                error="archive playback paused after HTTP 429; not asked",
+                fetched_at=fetched_at,
+                via="archive",
+            )
+        started = time.perf_counter()
+        try:
+            with self.session.get(
+                target,
+                headers={"User-Agent": self.user_agent},
+                timeout=self.timeout,
+                stream=True,
+            ) as response:
+                body, truncated = _read_capped(response, self.max_bytes)
+        except requests.Timeout:
+            return self._failed(target, LinkStatus.TIMEOUT, "timed out", fetched_at, started)
+        except requests.TooManyRedirects:
+            message = "too many redirects"
+            return self._failed(target, LinkStatus.BROKEN, message, fetched_at, started)
+        except requests.RequestException as error:
+            message = f"{type(error).__name__}: {error}"
+            return self._failed(target, LinkStatus.UNREACHABLE, message, fetched_at, started)
+        code = response.status_code
+        if code == 429:
+            self.playback_limiter.pause()
+        redirects = tuple(
+            Redirect(url=step.url, http_status=step.status_code) for step in response.history
+        )
+        return Fetch(
+            url=target,
+            status=_link_status(code, bool(redirects)),
+            http_status=code,
+            final_url=response.url,
+            redirects=redirects,
+            content_type=response.headers.get("Content-Type"),
+            body=body,
+            truncated=truncated,
+            error=None if 200 <= code < 300 else f"archive answered HTTP {code}",
+            elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
+            fetched_at=fetched_at,
+            via="archive",
+        )
+
+    def _failed(
+        self, url: str, status: LinkStatus, error: str, fetched_at: str, started: float
+    ) -> Fetch:
+        return Fetch(
+            url=url,
+            status=status,
+            error=error,
+            elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
+            fetched_at=fetched_at,
+            via="archive",
+        )
+
+
+def _unknown(url: str, error: str) -> Capture:
+    return Capture(original_url=url, status=ArchiveStatus.UNKNOWN, error=error)
+
+
+def _require_ok(response: requests.Response) -> None:
+    if response.status_code != 200:
+        reason = response.reason or ""
+        raise _ArchiveUnavailable(f"HTTP {response.status_code} {reason}".strip())
+
+
+def _parse_cdx_json(text: str) -> list[CDXSnapshot]:
+    """CDX output=json: a header row, then one row per capture; empty when none."""
+    if not text.strip():
+        return []
+    try:
+        rows = json.loads(text)
+    except ValueError:
+        raise _ArchiveUnavailable(f"garbage answer: not JSON: {text[:60]!r}") from None
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise _ArchiveUnavailable("garbage answer: not a list of rows")
+    if not rows:
+        return []
+    header, *records = rows
+    if not set(CDX_FIELDS) <= set(header):
+        raise _ArchiveUnavailable(f"garbage answer: header row {header!r}")
+    snapshots = []
+    for record in records:
+        if len(record) != len(header):
+            raise _ArchiveUnavailable(f"garbage answer: row {record!r}")
+        fields = {"urlkey": "", "digest": "", "length": ""} | {
+            str(name): str(value) for name, value in zip(header, record, strict=True)
+        }
+        try:
+            snapshots.append(CDXSnapshot(fields))
+        except ValueError:
+            raise _ArchiveUnavailable(f"garbage answer: row {record!r}") from None
+    return snapshots
+
+
+def _parse_availability_json(text: str) -> dict[str, Any] | None:
+    """The "closest" object of an availability answer, None when it names none."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise _ArchiveUnavailable(f"garbage answer: not JSON: {text[:60]!r}") from None
+    snapshots = data.get("archived_snapshots") if isinstance(data, dict) else None
+    if not isinstance(snapshots, dict):
+        raise _ArchiveUnavailable("garbage answer: no archived_snapshots object")
+    closest = snapshots.get("closest")
+    if closest is None:
+        return None
+    if not isinstance(closest, dict):
+        raise _ArchiveUnavailable("garbage answer: closest is not an object")
+    return closest
+
+
+def _read_capped(response: requests.Response, max_bytes: int) -> tuple[bytes, bool]:
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(chunk_size=65536):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > max_bytes:
+            return b"".join(chunks)[:max_bytes], True
+    return b"".join(chunks), False
+
+
+def _link_status(code: int, redirected: bool) -> LinkStatus:
+    if 200 <= code < 300:
+        return LinkStatus.REDIRECTED if redirected else LinkStatus.OK
+    if code in _BLOCKED_STATUSES:
+        return LinkStatus.BLOCKED
+    return LinkStatus.BROKEN

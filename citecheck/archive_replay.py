@@ -1,0 +1,83 @@
+"""A WARC file as a web archive, for `--replay`.
+
+Replaying cannot answer CDX or availability queries (their exact query strings
+would have to have been recorded), but a WARC that holds Wayback captures in the
+`id_` form (`{base}/web/<14 digits>id_/<original>`) is itself an archive: this
+module indexes those records and picks a capture the way the live lookup does
+(the 200 capture closest before the wanted date, else the closest after).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from citecheck.errors import ReplayError
+from citecheck.models import ArchiveStatus, Capture
+
+_CAPTURE_URI = re.compile(r"^(?P<base>https?://[^/]+)/web/(?P<ts>\d{14})id_/(?P<original>.+)$")
+
+
+def timestamp_for(when: str | None) -> str:
+    """An ISO date at any precision (or None for now) as a 14-digit Wayback timestamp."""
+    if not when:
+        return datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+    digits = re.sub(r"\D", "", when)[:14]
+    # Pad a partial date to its middle-ish point: "2019" -> 2019-01-01, month/day 01.
+    padding = "00000101000000"
+    if len(digits) < 14:
+        digits = digits + padding[len(digits) :]
+    return digits
+
+
+def _normalise(url: str) -> str:
+    url = re.sub(r"^https?://(www\.)?", "", url.strip())
+    return url.rstrip("/").lower()
+
+
+class ReplayArchive:
+    """Captures found in a WARC file, looked up like the Wayback Machine's."""
+
+    def __init__(self, warc_path: str | Path) -> None:
+        self._captures: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+        try:
+            with open(warc_path, "rb") as stream:
+                for record in ArchiveIterator(stream):
+                    if record.rec_type != "response":
+                        continue
+                    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+                    match = _CAPTURE_URI.match(uri)
+                    if not match:
+                        continue
+                    status = int(record.http_headers.get_statuscode()) if record.http_headers else 0
+                    self._captures[_normalise(match["original"])].append(
+                        (match["ts"], uri, status)
+                    )
+        except (OSError, ValueError) as error:
+            raise ReplayError(f"cannot read WARC file {warc_path}: {error}") from error
+
+    def closest(self, url: str, when: str | None = None) -> Capture:
+        wanted = timestamp_for(when)
+        candidates = [c for c in self._captures.get(_normalise(url), []) if c[2] == 200]
+        if not candidates:
+            return Capture(
+                original_url=url,
+                status=ArchiveStatus.NOT_FOUND,
+                error="no capture in the replay WARC",
+                archive="replay",
+            )
+        before = [c for c in candidates if c[0] <= wanted]
+        after = [c for c in candidates if c[0] > wanted]
+        timestamp, uri, status = max(before) if before else min(after)
+        return Capture(
+            original_url=url,
+            status=ArchiveStatus.FOUND,
+            url=uri.replace(f"{timestamp}id_/", f"{timestamp}/", 1),
+            timestamp=timestamp,
+            http_status=status,
+            archive="wayback",
+        )

@@ -1,0 +1,462 @@
+"""Runs the stages over a set of documents and records everything as it arrives.
+
+documents -> fetch (live / replay / cache) -> archive -> source text -> verdicts -> store
+
+Each stage is a plain function of the ones before it; the store is written after
+every item, so a run killed half-way keeps what it had and the next run reuses
+fresh fetches. The store is only touched from this (the calling) thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from citecheck.archive import Wayback, wayback_base_url
+from citecheck.archive_replay import ReplayArchive
+from citecheck.fetch import Fetcher, FetchOptions
+from citecheck.inputs import InputFailure, load_documents
+from citecheck.models import (
+    ArchiveStatus,
+    Capture,
+    Check,
+    Claim,
+    Document,
+    Fetch,
+    Level,
+    LinkStatus,
+    Reference,
+    ReferenceResult,
+    SourceText,
+    Verdict,
+    VerdictLabel,
+)
+from citecheck.replay import WarcRecorder, replay_session_factory
+from citecheck.schema import ReportJSON
+from citecheck.store import Store
+from citecheck.text import extract_source, source_from_text
+from citecheck.verify import judge
+
+# (stage, done, total): the CLI turns this into a progress bar.
+ProgressCallback = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    db: Path = Path("citecheck.db")
+    max_age: timedelta = timedelta(days=1)
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    replay: Path | None = None
+    record: Path | None = None
+    wayback_url: str | None = None
+    archive: bool = True
+    workers: int = 16
+
+    def describe(self) -> dict[str, Any]:
+        """The options as plain values, kept with the run in the store."""
+        return {
+            "db": str(self.db),
+            "max_age_seconds": self.max_age.total_seconds(),
+            "allow_private": self.fetch.allow_private,
+            "offline": self.fetch.offline,
+            "timeout": self.fetch.timeout,
+            "max_bytes": self.fetch.max_bytes,
+            "replay": str(self.replay) if self.replay else None,
+            "record": str(self.record) if self.record else None,
+            "wayback_url": wayback_base_url(self.wayback_url),
+            "archive": self.archive,
+            "workers": self.workers,
+        }
+
+
+@dataclass
+class RunOutcome:
+    run_id: int
+    report: ReportJSON
+    input_failures: list[InputFailure]
+
+    @property
+    def problems(self) -> int:
+        return int(self.report.get("summary", {}).get("problems", 0))
+
+
+class Network:
+    """The run's fetcher and archive, live or replayed from a WARC."""
+
+    def __init__(self, options: RunOptions) -> None:
+        factory = replay_session_factory(options.replay) if options.replay else None
+        self.recorder = WarcRecorder(options.record) if options.record else None
+        # Replayed pages live on reserved domains that do not resolve: no DNS checks then.
+        self.fetcher = Fetcher(
+            options.fetch,
+            session_factory=factory,
+            recorder=self.recorder,
+            resolve_dns=options.replay is None,
+        )
+        self.replay_archive = ReplayArchive(options.replay) if options.replay else None
+        self.wayback: Wayback | None = None
+        if options.archive and not options.fetch.offline:
+            session = factory() if factory else requests.Session()
+            self.wayback = Wayback(
+                wayback_base_url(options.wayback_url),
+                session=session,
+                timeout=options.fetch.timeout,
+                user_agent=options.fetch.user_agent,
+            )
+
+    def lookup(self, url: str, when: str | None) -> Capture | None:
+        if self.replay_archive is not None:
+            return self.replay_archive.closest(url, when)
+        if self.wayback is not None:
+            return self.wayback.closest(url, when)
+        return None
+
+    def fetch_capture(self, capture: Capture) -> Fetch | None:
+        if self.wayback is None:
+            return None
+        return self.wayback.fetch_original(capture)
+
+    def close(self) -> None:
+        self.fetcher.close()
+        if self.recorder is not None:
+            self.recorder.close()
+
+
+def is_http_url(url: str | None) -> bool:
+    return bool(url) and urlsplit(url or "").scheme.lower() in ("http", "https")
+
+
+def source_of(fetch: Fetch) -> SourceText | None:
+    """The main text of a fetched page, or None when nothing usable came back."""
+    if fetch.body is None or not fetch.status.is_success():
+        return None
+    return extract_source(fetch.body, fetch.content_type, fetch.final_url or fetch.url)
+
+
+def fetch_all(
+    store: Store,
+    run_id: int,
+    urls: Iterable[str],
+    network: Network,
+    options: RunOptions,
+    progress: ProgressCallback = _no_progress,
+) -> tuple[dict[str, Fetch], dict[str, SourceText | None]]:
+    """Fetch each distinct URL once (or reuse a fresh success from the store).
+
+    Bodies are turned into source text as they arrive and then dropped, so memory
+    does not grow with the size of the pages.
+    """
+    wanted = list(dict.fromkeys(urls))
+    links: dict[str, Fetch] = {}
+    sources: dict[str, SourceText | None] = {}
+    to_fetch: list[str] = []
+    for url in wanted:
+        cached = store.fresh_fetch(url, options.max_age) if options.max_age > timedelta(0) else None
+        if cached is not None:
+            links[url] = dataclasses.replace(cached, body=None)
+            sources[url] = source_of(cached)
+        else:
+            to_fetch.append(url)
+    done = len(links)
+    progress("fetch", done, len(wanted))
+    for fetch in network.fetcher.fetch_many(to_fetch, workers=options.workers):
+        store.record_fetch(run_id, fetch)
+        links[fetch.url] = dataclasses.replace(fetch, body=None)
+        sources[fetch.url] = source_of(fetch)
+        done += 1
+        progress("fetch", done, len(wanted))
+    return links, sources
+
+
+def reference_checks(link: Fetch, capture: Capture | None) -> tuple[Check, ...]:
+    """What the link and archive outcome mean for an editor."""
+    status = link.status
+    checks: list[Check] = []
+    if status == LinkStatus.NO_URL:
+        checks.append(
+            Check("no_url", Level.INFO, "no URL: add one (or a DOI/ISBN) so it can be checked")
+        )
+    elif status.is_dead():
+        detail = link.error or (f"HTTP {link.http_status}" if link.http_status else status.value)
+        if capture is not None and capture.status == ArchiveStatus.FOUND:
+            checks.append(
+                Check("dead_link", Level.WARNING, f"dead ({detail}); archived copy {capture.url}")
+            )
+        elif capture is not None and capture.status == ArchiveStatus.UNKNOWN:
+            checks.append(Check("dead_link", Level.ERROR, f"dead ({detail})"))
+            checks.append(
+                Check(
+                    "archive_unknown",
+                    Level.WARNING,
+                    f"the archive could not be asked: {capture.error or 'unknown error'}",
+                )
+            )
+        else:
+            checks.append(Check("dead_link", Level.ERROR, f"dead ({detail}) and not archived"))
+    elif status == LinkStatus.BLOCKED:
+        checks.append(
+            Check("blocked", Level.WARNING, f"HTTP {link.http_status}: inconclusive, not dead")
+        )
+    elif status in (LinkStatus.INVALID, LinkStatus.UNSUPPORTED):
+        checks.append(Check(status.value, Level.WARNING, link.error or status.value))
+    return tuple(checks)
+
+
+def resolve_reference(
+    store: Store,
+    run_id: int,
+    reference: Reference,
+    links: dict[str, Fetch],
+    sources: dict[str, SourceText | None],
+    network: Network,
+) -> tuple[ReferenceResult, SourceText | None]:
+    """Link status, archive capture and source text for one reference."""
+    if not reference.url:
+        link = Fetch(url="", status=LinkStatus.NO_URL)
+        return ReferenceResult(reference, link, None, reference_checks(link, None)), None
+    link = links[reference.url]
+    source = sources.get(reference.url)
+    capture: Capture | None = None
+    wants_archive = link.status.is_dead() or bool(reference.access_date)
+    if wants_archive and is_http_url(reference.url):
+        capture = lookup_capture(store, reference, network)
+        if link.status.is_dead() and capture is not None and capture.status == ArchiveStatus.FOUND:
+            archived = network.fetch_capture(capture)
+            if archived is not None:
+                store.record_fetch(run_id, archived)
+                source = source_of(archived)
+    return ReferenceResult(reference, link, capture, reference_checks(link, capture)), source
+
+
+def lookup_capture(store: Store, reference: Reference, network: Network) -> Capture | None:
+    """The capture closest to the access-date (else the publication date, else now)."""
+    url = reference.url or ""
+    wanted = reference.access_date or reference.date
+    replaying = network.replay_archive is not None
+    if not replaying:
+        cached = store.cached_capture(url, wanted)
+        if cached is not None:
+            return cached
+    capture = network.lookup(url, wanted)
+    # A replay WARC is one small archive: "not in it" must not be cached as "not archived".
+    if capture is not None and not replaying:
+        store.save_capture(capture, wanted)
+    return capture
+
+
+def judge_claims(
+    store: Store,
+    run_id: int,
+    document_id: int,
+    document: Document,
+    sources: dict[str, SourceText | None],
+) -> None:
+    """Judge each claim against each reference it cites, and store the verdicts."""
+    by_marker = {reference.marker: reference for reference in document.references}
+    for claim in document.claims:
+        for marker in claim.markers:
+            reference = by_marker.get(marker)
+            if reference is None:
+                continue
+            verdict = judge(
+                claim,
+                sources.get(reference.id),
+                reference=reference,
+                subject=document.subject,
+            )
+            store.save_verdict(run_id, document_id, verdict)
+
+
+def check_documents(
+    store: Store,
+    run_id: int,
+    documents: list[Document],
+    network: Network,
+    options: RunOptions,
+    progress: ProgressCallback = _no_progress,
+) -> None:
+    document_ids = [store.save_document(run_id, document) for document in documents]
+    urls = [
+        reference.url
+        for document in documents
+        for reference in document.references
+        if reference.url
+    ]
+    links, live_sources = fetch_all(store, run_id, urls, network, options, progress)
+    total = sum(len(document.references) for document in documents)
+    done = 0
+    for document, document_id in zip(documents, document_ids, strict=True):
+        by_reference: dict[str, SourceText | None] = {}
+        for reference in document.references:
+            result, source = resolve_reference(
+                store, run_id, reference, links, live_sources, network
+            )
+            store.save_reference_result(run_id, document_id, result)
+            by_reference[reference.id] = source
+            done += 1
+            progress("archive", done, total)
+        judge_claims(store, run_id, document_id, document, by_reference)
+
+
+def run_check(
+    inputs: list[str], options: RunOptions, progress: ProgressCallback = _no_progress
+) -> RunOutcome:
+    """`citecheck check`: every document's references checked and its claims judged."""
+    documents, failures = load_documents(inputs)
+    return _run("check", options, progress, failures, lambda store, run_id, network: (
+        check_documents(store, run_id, documents, network, options, progress)
+    ))
+
+
+def _run(
+    command: str,
+    options: RunOptions,
+    progress: ProgressCallback,
+    failures: list[InputFailure],
+    body: Callable[[Store, int, Network], None],
+) -> RunOutcome:
+    store = Store(options.db)
+    try:
+        run_id = store.start_run(command, options.describe())
+        network = Network(options)
+        status = "interrupted"
+        try:
+            body(store, run_id, network)
+            status = "complete"
+        finally:
+            network.close()
+            store.finish_run(run_id, status)
+        return RunOutcome(run_id, store.load_report(run_id), failures)
+    finally:
+        store.close()
+
+
+# --- verify: an article's claims against sources given by hand -----------------
+
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+def load_source(spec: str, network: Network) -> tuple[Reference, SourceText | None, str | None]:
+    """A --source argument (file or URL) as a pseudo-reference and its text."""
+    index_free_id = "source-" + _slug(spec)
+    if is_http_url(spec):
+        fetch = network.fetcher.fetch(spec)
+        source = source_of(fetch)
+        error = None if source else f"{spec}: {fetch.status.value} {fetch.error or ''}".strip()
+        title = source.title if source else None
+        return Reference(id=index_free_id, marker=index_free_id, url=spec, title=title), source, error
+    path = Path(spec)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return Reference(id=index_free_id, marker=index_free_id), None, f"{spec}: {reason}"
+    if path.suffix.lower() in _HTML_SUFFIXES or data.lstrip()[:15].lower().startswith(
+        (b"<!doctype html", b"<html")
+    ):
+        source = extract_source(data, "text/html", None)
+    else:
+        source = source_from_text(data.decode("utf-8", errors="replace"), None)
+    title = source.title or path.name
+    return Reference(id=index_free_id, marker=index_free_id, title=title, raw=spec), source, None
+
+
+def _slug(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
+def run_verify(
+    article: str,
+    source_specs: list[str],
+    options: RunOptions,
+    progress: ProgressCallback = _no_progress,
+) -> tuple[RunOutcome, list[str]]:
+    """`citecheck verify`: every claim of ARTICLE judged against every --source."""
+    documents, failures = load_documents([article])
+    source_errors: list[str] = []
+
+    def body(store: Store, run_id: int, network: Network) -> None:
+        if not documents:
+            return
+        given = [load_source(spec, network) for spec in source_specs]
+        source_errors.extend(error for _, _, error in given if error)
+        document = dataclasses.replace(documents[0], references=tuple(ref for ref, _, _ in given))
+        document_id = store.save_document(run_id, document)
+        texts = {ref.id: text for ref, text, _ in given}
+        for done, claim in enumerate(document.claims, start=1):
+            for reference, _, _ in given:
+                verdict = judge(
+                    claim, texts[reference.id], reference=reference, subject=document.subject
+                )
+                store.save_verdict(run_id, document_id, verdict)
+            progress("verify", done, len(document.claims))
+
+    return _run("verify", options, progress, failures, body), source_errors
+
+
+# --- score: the bulk interface ------------------------------------------------
+
+
+def score_lines(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Read `{"id", "claim", "source"}` lines, yield `{"id", "verdict", "score", "evidence"}`.
+
+    A malformed line yields `{"id", "verdict": "unverifiable", "error"}` and the
+    stream goes on.
+    """
+    import json
+
+    from citecheck.verify import score_pair
+
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("not a JSON object")
+            claim, text = item.get("claim"), item.get("source")
+            if not isinstance(claim, str) or not isinstance(text, str):
+                raise ValueError('needs string fields "claim" and "source"')
+        except ValueError as error:
+            yield {
+                "id": None,
+                "line": number,
+                "verdict": VerdictLabel.UNVERIFIABLE.value,
+                "score": 0.0,
+                "evidence": [],
+                "error": f"line {number}: {error}",
+            }
+            continue
+        label, score, evidence, missing = score_pair(claim, source_from_text(text))
+        yield {
+            "id": item.get("id"),
+            "verdict": label.value,
+            "score": round(score, 4),
+            "evidence": [{"text": e.text, "score": round(e.score, 4)} for e in evidence],
+            "missing": missing,
+        }
+
+
+__all__ = [
+    "Claim",
+    "Network",
+    "RunOptions",
+    "RunOutcome",
+    "Verdict",
+    "run_check",
+    "run_verify",
+    "score_lines",
+]

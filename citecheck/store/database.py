@@ -1,0 +1,252 @@
+"""The SQLite store: everything a run produced, written as it arrives.
+
+Each public write commits before it returns, so a run killed half-way loses
+nothing already stored and the next run can reuse its fresh fetches. WAL and a
+30 s busy timeout let two processes share one file.
+
+Not thread-safe: one Store (one sqlite3 connection) belongs to the thread that
+made it. The pipeline calls the store from one thread only; other threads or
+processes open their own Store on the same file.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from citecheck.errors import StoreError
+from citecheck.models import ArchiveStatus, Capture, Document, Fetch, ReferenceResult, Verdict
+from citecheck.schema import ReportJSON, RunJSON
+from citecheck.store import codec
+from citecheck.store.migrations import (
+    BODIES,
+    CAPTURES,
+    CLAIMS,
+    DOCUMENTS,
+    FETCHES,
+    REFERENCE_RESULTS,
+    REFS,
+    RUNS,
+    VERDICTS,
+    apply_migrations,
+)
+from citecheck.store.report_builder import build_report, run_json
+
+BUSY_TIMEOUT_SECONDS = 30.0
+RUN_STATUSES = ("complete", "interrupted", "failed")
+
+
+class Store:
+    """citecheck's database. See the module docstring for the concurrency rules."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_SECONDS)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot open store {self.path}: {error}") from None
+        self.db = Database(conn)
+        try:
+            self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            self.db.enable_wal()
+            apply_migrations(self.db)
+        except sqlite3.Error as error:
+            conn.close()
+            raise StoreError(f"cannot open or upgrade store {self.path}: {error}") from None
+
+    # runs
+
+    def start_run(self, command: str, options: dict[str, Any]) -> int:
+        with self._guard("start a run"):
+            table = self.db.table(RUNS).insert(
+                {
+                    "command": command,
+                    "options": json.dumps(options, default=str),  # a Path or timedelta as text
+                    "started_at": codec.now_iso(),
+                    "finished_at": None,
+                    "status": "running",
+                }
+            )
+            return _rowid(table.last_rowid)
+
+    def finish_run(self, run_id: int, status: str = "complete") -> None:
+        if status not in RUN_STATUSES:
+            raise StoreError(f"unknown run status {status!r}: use one of {', '.join(RUN_STATUSES)}")
+        with self._guard("finish a run"):
+            cursor = self.db.execute(
+                f"update {RUNS} set status = ?, finished_at = ? where id = ?",
+                [status, codec.now_iso(), run_id],
+            )
+        if cursor.rowcount == 0:
+            raise StoreError(f"no run {run_id} in store {self.path}")
+
+    def latest_run_id(self) -> int | None:
+        with self._guard("read runs"):
+            row = self.db.execute(f"select max(id) from {RUNS}").fetchone()
+            return None if row[0] is None else int(row[0])
+
+    def runs(self) -> list[RunJSON]:
+        with self._guard("read runs"):
+            return [run_json(row) for row in self.db.table(RUNS).rows_where(order_by="id")]
+
+    # documents
+
+    def save_document(self, run_id: int, doc: Document) -> int:
+        """Store a document with its references and claims, in one transaction."""
+        with self._guard(f"save document {doc.source}"), self.db.atomic():
+            table = self.db.table(DOCUMENTS).insert(
+                {
+                    "run_id": run_id,
+                    "source": doc.source,
+                    "kind": doc.kind,
+                    "title": doc.title,
+                    "subject": doc.subject,
+                    "problems": codec.dump_json(list(doc.problems)),
+                }
+            )
+            document_id = _rowid(table.last_rowid)
+            self.db.table(REFS).insert_all(
+                codec.reference_row(document_id, position, ref)
+                for position, ref in enumerate(doc.references)
+            )
+            self.db.table(CLAIMS).insert_all(
+                codec.claim_row(document_id, position, claim)
+                for position, claim in enumerate(doc.claims)
+            )
+            return document_id
+
+    # fetches
+
+    def record_fetch(self, run_id: int | None, fetch: Fetch) -> int:
+        """Append one fetch to the URL's history; its body is stored once per content."""
+        with self._guard(f"record a fetch of {fetch.url}"), self.db.atomic():
+            digest = None
+            if fetch.body is not None:
+                digest = codec.body_digest(fetch.body)
+                self.db.table(BODIES).insert(
+                    {
+                        "sha256": digest,
+                        "size": len(fetch.body),
+                        "zlib": codec.compress_body(fetch.body),
+                    },
+                    ignore=True,  # identical content is already there
+                )
+            table = self.db.table(FETCHES).insert(codec.fetch_row(run_id, fetch, digest))
+            return _rowid(table.last_rowid)
+
+    def fresh_fetch(self, url: str, max_age: timedelta) -> Fetch | None:
+        """The newest successful fetch of `url` younger than `max_age`, from_cache=True.
+
+        Failures are never reused: a dead link is looked at again every run.
+        """
+        oldest = (datetime.now(UTC) - max_age).timestamp()
+        placeholders = ", ".join("?" for _ in codec.SUCCESS_STATUSES)
+        with self._guard(f"read the fetch history of {url}"):
+            rows = list(
+                self.db.query(
+                    f"select * from {FETCHES} where url = ? and fetched_epoch >= ?"
+                    f" and status in ({placeholders})"
+                    " order by fetched_epoch desc, id desc limit 1",
+                    [url, oldest, *codec.SUCCESS_STATUSES],
+                )
+            )
+            if not rows:
+                return None
+            row = rows[0]
+            body = self._body(row["body_sha256"]) if row["body_sha256"] else None
+            return codec.fetch_from_row(row, body)
+
+    def fetch_history(self, url: str) -> list[Fetch]:
+        """Every recorded fetch of `url`, oldest first, without bodies."""
+        with self._guard(f"read the fetch history of {url}"):
+            return [
+                codec.fetch_from_row(row, None)
+                for row in self.db.table(FETCHES).rows_where(
+                    "url = ?", [url], order_by="fetched_epoch, id"
+                )
+            ]
+
+    def _body(self, digest: str) -> bytes | None:
+        rows = list(self.db.table(BODIES).rows_where("sha256 = ?", [digest], select="zlib"))
+        return codec.decompress_body(rows[0]["zlib"]) if rows else None
+
+    # archive captures
+
+    def save_capture(self, capture: Capture, wanted: str | None) -> None:
+        """Cache a FOUND or NOT_FOUND lookup without expiry; UNKNOWN is never cached."""
+        if capture.status is ArchiveStatus.UNKNOWN:
+            return
+        with self._guard(f"save an archive capture of {capture.original_url}"):
+            self.db.table(CAPTURES).upsert(
+                codec.capture_row(capture, wanted), pk=("original_url", "wanted")
+            )
+
+    def cached_capture(self, url: str, wanted: str | None) -> Capture | None:
+        with self._guard(f"read archive captures of {url}"):
+            rows = list(
+                self.db.table(CAPTURES).rows_where(
+                    "original_url = ? and wanted = ?", [url, wanted or ""]
+                )
+            )
+            return codec.capture_from_row(rows[0]) if rows else None
+
+    # results
+
+    def save_reference_result(self, run_id: int, document_id: int, result: ReferenceResult) -> None:
+        """The link outcome (no body), archive capture and checks of one reference.
+
+        One result per reference per run: saving again replaces it.
+        """
+        with self._guard(f"save the result of reference {result.reference.id}"):
+            self.db.table(REFERENCE_RESULTS).upsert(
+                codec.reference_result_row(run_id, document_id, result),
+                pk=("run_id", "document_id", "reference_id"),
+            )
+
+    def save_verdict(self, run_id: int, document_id: int, verdict: Verdict) -> None:
+        with self._guard(f"save the verdict on claim {verdict.claim_id}"):
+            self.db.table(VERDICTS).insert(codec.verdict_row(run_id, document_id, verdict))
+
+    # reports
+
+    def load_report(self, run_id: int | None = None) -> ReportJSON:
+        """The report of `run_id` (the latest run when None), built from the db alone."""
+        with self._guard("build the report"):
+            if run_id is None:
+                run_id = self.latest_run_id()
+                if run_id is None:
+                    raise StoreError(f"no run in store {self.path}")
+            rows = list(self.db.table(RUNS).rows_where("id = ?", [run_id]))
+            if not rows:
+                raise StoreError(f"no run {run_id} in store {self.path}")
+            return build_report(self.db, rows[0])
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _guard(self, action: str) -> Iterator[None]:
+        """Turn SQLite failures (locked past the timeout, disk full…) into one-line errors."""
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise StoreError(f"store {self.path}: cannot {action}: {error}") from None
+
+
+def _rowid(value: int | None) -> int:
+    if value is None:  # sqlite-utils always sets it after a plain insert
+        raise StoreError("store: an insert returned no row id")
+    return value

@@ -1,0 +1,234 @@
+"""The store's schema, as a numbered list of migrations applied in order.
+
+Uses sqlite-utils' own `Migrations`; the applied names are recorded in the
+`schema_migrations` table. Never edit a migration that has shipped: append a new one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+
+class _CitecheckMigrations(Migrations):
+    migrations_table = "schema_migrations"
+
+
+MIGRATIONS = _CitecheckMigrations("citecheck")
+
+# Table names, shared by the writer and the report builder.
+RUNS = "runs"
+DOCUMENTS = "documents"
+REFS = "refs"  # `references` is an SQL keyword
+CLAIMS = "claims"
+FETCHES = "fetches"
+BODIES = "bodies"
+CAPTURES = "captures"
+REFERENCE_RESULTS = "reference_results"
+VERDICTS = "verdicts"
+
+
+@MIGRATIONS(name="m001_documents")
+def m001_documents(db: Database) -> None:
+    """Runs and what they read: documents, their references and claims."""
+    db.table(RUNS).create(
+        {
+            "id": int,
+            "command": str,
+            "options": str,  # JSON object
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+        },
+        pk="id",
+        not_null=["command", "started_at", "status"],
+    )
+    db.table(DOCUMENTS).create(
+        {
+            "id": int,
+            "run_id": int,
+            "source": str,
+            "kind": str,
+            "title": str,
+            "subject": str,
+            "problems": str,  # JSON list of strings
+        },
+        pk="id",
+        foreign_keys=[("run_id", RUNS, "id")],
+        not_null=["run_id", "source", "kind"],
+    )
+    db.table(DOCUMENTS).create_index(["run_id"])
+    db.table(REFS).create(
+        {
+            "id": int,
+            "document_id": int,
+            "position": int,  # order in the document
+            "ref_id": str,  # Reference.id, stable across runs
+            "marker": str,
+            "url": str,
+            "title": str,
+            "authors": str,  # JSON list
+            "date": str,
+            "work": str,
+            "publisher": str,
+            "access_date": str,
+            "archive_url": str,
+            "archive_date": str,
+            "url_status": str,
+            "quote": str,
+            "kind": str,
+            "identifiers": str,  # JSON list of [name, value]
+            "raw": str,
+            "line": int,
+            "extra": str,  # JSON list of [name, value]
+        },
+        pk="id",
+        foreign_keys=[("document_id", DOCUMENTS, "id")],
+        not_null=["document_id", "position", "ref_id", "marker"],
+    )
+    db.table(REFS).create_index(["document_id", "position"])
+    db.table(CLAIMS).create(
+        {
+            "id": int,
+            "document_id": int,
+            "position": int,
+            "claim_id": str,  # Claim.id
+            "text": str,
+            "markers": str,  # JSON list
+            "context": str,
+            "line": int,
+        },
+        pk="id",
+        foreign_keys=[("document_id", DOCUMENTS, "id")],
+        not_null=["document_id", "position", "claim_id", "text"],
+    )
+    db.table(CLAIMS).create_index(["document_id", "position"])
+
+
+@MIGRATIONS(name="m002_fetch_cache")
+def m002_fetch_cache(db: Database) -> None:
+    """Fetch history per URL, content-addressed bodies, archive lookups."""
+    db.table(BODIES).create(
+        {"sha256": str, "size": int, "zlib": bytes},
+        pk="sha256",
+        not_null=["size", "zlib"],
+    )
+    db.table(FETCHES).create(
+        {
+            "id": int,
+            "run_id": int,  # NULL for fetches made outside a run
+            "url": str,
+            "fetched_at": str,  # as the fetcher gave it (ISO 8601 UTC)
+            "fetched_epoch": float,  # the same instant, comparable, for freshness
+            "status": str,
+            "http_status": int,
+            "final_url": str,
+            "redirects": str,  # JSON list of {"url", "http_status"}
+            "content_type": str,
+            "error": str,
+            "elapsed_ms": float,
+            "via": str,
+            "from_cache": int,
+            "truncated": int,
+            "body_sha256": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", RUNS, "id"), ("body_sha256", BODIES, "sha256")],
+        not_null=["url", "fetched_at", "fetched_epoch", "status"],
+    )
+    db.table(FETCHES).create_index(["url", "fetched_at"])
+    db.table(FETCHES).create_index(["url", "fetched_epoch"])
+    db.table(CAPTURES).create(
+        {
+            "original_url": str,
+            "wanted": str,  # the wanted date, "" for "any" (NULL cannot be part of a key)
+            "status": str,
+            "url": str,
+            "timestamp": str,
+            "http_status": int,
+            "error": str,
+            "archive": str,
+            "saved_at": str,
+        },
+        pk=("original_url", "wanted"),
+        not_null=["status"],
+    )
+
+
+@MIGRATIONS(name="m003_results")
+def m003_results(db: Database) -> None:
+    """What one run found: per-reference link/archive/checks, and verdicts."""
+    db.table(REFERENCE_RESULTS).create(
+        {
+            "run_id": int,
+            "document_id": int,
+            "reference_id": str,  # Reference.id
+            "link_url": str,
+            "link_status": str,  # NULL when there was no Fetch at all
+            "link_http_status": int,
+            "link_final_url": str,
+            "link_redirects": str,  # JSON list
+            "link_content_type": str,
+            "link_error": str,
+            "link_elapsed_ms": float,
+            "link_fetched_at": str,
+            "link_from_cache": int,
+            "link_via": str,
+            "link_truncated": int,
+            "archive_status": str,  # NULL when no archive lookup was made
+            "archive_original_url": str,
+            "archive_url": str,
+            "archive_timestamp": str,
+            "archive_http_status": int,
+            "archive_error": str,
+            "archive_name": str,
+            "checks": str,  # JSON list of {"name", "level", "message"}
+            "saved_at": str,
+        },
+        pk=("run_id", "document_id", "reference_id"),
+        foreign_keys=[("run_id", RUNS, "id"), ("document_id", DOCUMENTS, "id")],
+    )
+    db.table(VERDICTS).create(
+        {
+            "id": int,
+            "run_id": int,
+            "document_id": int,
+            "claim_id": str,
+            "reference_id": str,
+            "verdict": str,
+            "score": float,
+            "evidence": str,  # JSON list of {"text", "score"}
+            "checks": str,  # JSON list of {"name", "level", "message"}
+            "source_url": str,
+            "missing": str,  # JSON list
+            "saved_at": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", RUNS, "id"), ("document_id", DOCUMENTS, "id")],
+        not_null=["run_id", "document_id", "claim_id", "verdict", "score"],
+    )
+    db.table(VERDICTS).create_index(["run_id"])
+    db.table(VERDICTS).create_index(["run_id", "document_id", "claim_id"])
+
+
+def apply_migrations(db: Database, stop_before: str | None = None) -> None:
+    """Bring the schema up to date (or up to `stop_before`, for tests of upgrades).
+
+    Runs inside one BEGIN IMMEDIATE so that two processes opening a new file at
+    once serialize: the second sees the first's migrations as applied.
+    """
+    if not MIGRATIONS.pending(db):
+        return  # the usual case: no write lock needed
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        MIGRATIONS.apply(db, stop_before=stop_before)
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+def migration_names() -> list[str]:
+    """All known migrations, in the order they apply."""
+    return [migration.name for migration in MIGRATIONS.pending(Database(memory=True))]
