@@ -10,6 +10,8 @@ fresh fetches. The store is only touched from this (the calling) thread.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -27,7 +29,6 @@ from citecheck.models import (
     ArchiveStatus,
     Capture,
     Check,
-    Claim,
     Document,
     Fetch,
     Level,
@@ -35,14 +36,13 @@ from citecheck.models import (
     Reference,
     ReferenceResult,
     SourceText,
-    Verdict,
     VerdictLabel,
 )
 from citecheck.replay import WarcRecorder, replay_session_factory
 from citecheck.schema import ReportJSON
 from citecheck.store import Store
 from citecheck.text import extract_source, source_from_text
-from citecheck.verify import judge
+from citecheck.verify import judge, score_pair
 
 # (stage, done, total): the CLI turns this into a progress bar.
 ProgressCallback = Callable[[str, int, int], None]
@@ -98,8 +98,12 @@ class Network:
         factory = replay_session_factory(options.replay) if options.replay else None
         self.recorder = WarcRecorder(options.record) if options.record else None
         # Replayed pages live on reserved domains that do not resolve: no DNS checks then.
+        # A replay never touches the network, so the address guard has nothing to protect.
+        fetch_options = (
+            dataclasses.replace(options.fetch, allow_private=True) if factory else options.fetch
+        )
         self.fetcher = Fetcher(
-            options.fetch,
+            fetch_options,
             session_factory=factory,
             recorder=self.recorder,
             resolve_dns=options.replay is None,
@@ -348,34 +352,29 @@ _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
 def load_source(spec: str, network: Network) -> tuple[Reference, SourceText | None, str | None]:
-    """A --source argument (file or URL) as a pseudo-reference and its text."""
-    index_free_id = "source-" + _slug(spec)
+    """A --source argument (file or URL) as a pseudo-reference, its text, and any error."""
+    # The id comes from the argument itself, so it is stable across runs.
+    source_id = "source-" + hashlib.sha1(spec.encode()).hexdigest()[:8]
     if is_http_url(spec):
         fetch = network.fetcher.fetch(spec)
         source = source_of(fetch)
         error = None if source else f"{spec}: {fetch.status.value} {fetch.error or ''}".strip()
         title = source.title if source else None
-        return Reference(id=index_free_id, marker=index_free_id, url=spec, title=title), source, error
+        return Reference(id=source_id, marker=source_id, url=spec, title=title), source, error
     path = Path(spec)
     try:
         data = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        return Reference(id=index_free_id, marker=index_free_id), None, f"{spec}: {reason}"
+        return Reference(id=source_id, marker=source_id), None, f"{spec}: {reason}"
     if path.suffix.lower() in _HTML_SUFFIXES or data.lstrip()[:15].lower().startswith(
         (b"<!doctype html", b"<html")
     ):
         source = extract_source(data, "text/html", None)
     else:
-        source = source_from_text(data.decode("utf-8", errors="replace"), None)
+        source = extract_source(data, "text/plain", None)
     title = source.title or path.name
-    return Reference(id=index_free_id, marker=index_free_id, title=title, raw=spec), source, None
-
-
-def _slug(text: str) -> str:
-    import hashlib
-
-    return hashlib.sha1(text.encode()).hexdigest()[:8]
+    return Reference(id=source_id, marker=source_id, title=title, raw=spec), source, None
 
 
 def run_verify(
@@ -416,9 +415,6 @@ def score_lines(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
     A malformed line yields `{"id", "verdict": "unverifiable", "error"}` and the
     stream goes on.
     """
-    import json
-
-    from citecheck.verify import score_pair
 
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -450,13 +446,3 @@ def score_lines(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
         }
 
 
-__all__ = [
-    "Claim",
-    "Network",
-    "RunOptions",
-    "RunOutcome",
-    "Verdict",
-    "run_check",
-    "run_verify",
-    "score_lines",
-]

@@ -132,3 +132,19 @@ def test_heading_without_h1_has_no_subject() -> None:
     assert document.subject is None
     assert document.references[0].id == "fn-a"
     assert document.claims[0].text == "A fact."
+
+
+def test_inline_footnote_is_a_reference_read_as_a_citation() -> None:
+    document = parse('A fact.^[Doe, Jane (2020). "Harbour notes". Example Work.]\n', "x.md")
+    (note,) = document.references
+    assert note.marker == "^inline-1" and note.id == "fn-inline-1"
+    assert (note.title, note.authors, note.date) == ("Harbour notes", ("Jane Doe",), "2020")
+    assert document.claims[0].markers == ("^inline-1",)
+
+
+def test_labels_that_slugify_alike_get_distinct_ids() -> None:
+    text = "One [a][Lab One] and two [b][lab-one].\n\n"
+    text += "[Lab One]: https://one.example/\n[lab-one]: https://two.example/\n"
+    document = parse(text, "x.md")
+    assert [ref.id for ref in document.references] == ["link-lab-one", "link-lab-one-2"]
+    assert document.claims[0].markers == ("Lab One", "lab-one")

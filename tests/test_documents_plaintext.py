@@ -257,3 +257,55 @@ def test_seed_article_gives_ten_full_references_tied_to_claims() -> None:
     markers = [m for claim in document.claims for m in claim.markers]
     assert sorted(markers, key=int) == [str(n) for n in range(1, 11)]
     assert next(c for c in document.claims if "8" in c.markers).markers == ("8", "9", "10")
+
+
+def test_stdin_is_read_with_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    data = "The pier opened in 1901 after a long wait.[1]\n".encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    document = read_document("-")
+    assert document.source == "-"
+    assert document.claims[0].markers == ("1",)
+
+
+def test_unnumbered_entries_and_sections_after_the_list() -> None:
+    text = (
+        "The pier opened in 1901 after a long wait.[1] It is 300 metres long.[2]\n\n"
+        "Notes\n\n"
+        '^ Jump up to: a b "Pier history". Example Harbour Trust. 2001.\n'
+        '^ Roe, Rita (n.d.). "Measuring the pier". Example Works.\n'
+        "External links\n"
+        "  3. ^ Not a reference\n"
+    )
+    document = parse(text, "x.txt")
+    assert [(ref.marker, ref.title) for ref in document.references] == [
+        ("1", "Pier history"),
+        ("2", "Measuring the pier"),
+    ]
+    assert document.references[1].date is None
+    assert document.references[1].authors == ("Rita Roe",)
+    assert document.problems == ()
+
+
+def test_entry_wrapped_over_two_lines_is_one_reference() -> None:
+    text = (
+        "The pier opened in 1901 after a long wait.[1]\n\nReferences\n"
+        '  1. ^ Roe, Rita (2001). "Pier history".\n'
+        "Example Harbour Trust Quarterly Review. Retrieved 2024-07-22.\n"
+    )
+    (ref,) = parse(text, "x.txt").references
+    assert ref.work == "Example Harbour Trust Quarterly Review"
+    assert ref.access_date == "2024-07-22"
+
+
+def test_a_heading_line_before_the_prose_is_the_title() -> None:
+    text = "Exampleport Pier\n\nThe pier opened in 1901 after a long wait.[1]\n"
+    document = parse(text, "x.txt")
+    assert document.title == "Exampleport Pier"
+    assert document.subject == "Exampleport Pier"  # no "X is" / "X (" opening to read
+
+
+def test_article_opening_with_prose_has_no_title(article: Document) -> None:
+    assert article.title is None

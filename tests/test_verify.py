@@ -178,6 +178,19 @@ def test_anachronism_fires_for_an_event_after_the_reference_date(
     ]
 
 
+def test_an_anachronism_is_not_full_support(pilot_article: SourceText) -> None:
+    claim = "In 2021 Marrow spent her retirement restoring a wooden ketch with her brother."
+    assert _judge(claim, pilot_article).verdict is VerdictLabel.SUPPORTED  # words alone
+    reference = Reference(id="r1", marker="1", date="2019-03-14")
+    verdict = _judge(claim, pilot_article, reference=reference)
+    assert verdict.verdict is VerdictLabel.PARTIALLY_SUPPORTED
+    assert "anachronism" in _check_names(verdict)
+    claim = "Ilse Marrow guided her last vessel into the port of Brackwater in March 2019."
+    verdict = _judge(claim, pilot_article, reference=reference)
+    assert verdict.verdict is VerdictLabel.SUPPORTED
+    assert "anachronism" not in _check_names(verdict)
+
+
 def test_anachronism_compares_months_when_both_give_them(pilot_article: SourceText) -> None:
     assert _anachronism("In May 2019 Marrow retired.", "2019-03-14", pilot_article) == [
         Level.WARNING
@@ -260,9 +273,22 @@ def test_quote_with_a_small_slip_is_still_found(pilot_article: SourceText) -> No
     assert "quote_not_found" not in _check_names(verdict)
 
 
+def test_quote_that_leaves_out_a_few_words_is_still_found(pilot_article: SourceText) -> None:
+    reference = Reference(id="r1", marker="1",
+                          quote="Marrow plans to spend her retirement restoring a ketch with "
+                                "her brother in Coldharbour")
+    verdict = _judge("She retired.", pilot_article, reference=reference)
+    assert "quote_not_found" not in _check_names(verdict)
+
+
 def test_quote_not_in_the_source_is_flagged(pilot_article: SourceText) -> None:
     reference = Reference(id="r1", marker="1",
                           quote="Marrow said she would never set foot on a ship again.")
+    verdict = _judge("She retired.", pilot_article, reference=reference)
+    assert "quote_not_found" in _check_names(verdict)
+    # The same words scattered over the page are not the quote.
+    reference = Reference(id="r1", marker="1",
+                          quote="the pilotage service guided the ketch into Brackwater")
     verdict = _judge("She retired.", pilot_article, reference=reference)
     assert "quote_not_found" in _check_names(verdict)
 

@@ -4,8 +4,22 @@ each marker a claim carries names a Reference of the same Document."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from citecheck.models import Claim, Document, Reference
+
+
+def _unique_ids(references: Iterable[Reference]) -> list[Reference]:
+    """Two labels can slugify alike ("A B", "a-b"): later ones get "-2", "-3"."""
+    out: list[Reference] = []
+    seen: set[str] = set()
+    for ref in references:
+        ref_id, suffix = ref.id, 2
+        while ref_id in seen:
+            ref_id, suffix = f"{ref.id}-{suffix}", suffix + 1
+        seen.add(ref_id)
+        out.append(ref if ref_id == ref.id else replace(ref, id=ref_id))
+    return out
 
 
 def assemble(
@@ -26,7 +40,7 @@ def assemble(
     `id_for_missing` gives the ids (and marks as already noted) of markers the parser knows
     to be undefined.
     """
-    refs = list(references)
+    refs = _unique_ids(references)
     claim_list = list(claims)
     notes = list(problems)
     known = {ref.marker for ref in refs}

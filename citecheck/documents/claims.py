@@ -45,13 +45,15 @@ class MarkedText:
 
     @property
     def text(self) -> str:
-        return "".join(self.parts)
+        if len(self.parts) > 1:  # join once; later calls reuse the single part
+            self.parts[:] = ["".join(self.parts)]
+        return self.parts[0] if self.parts else ""
 
     def line_at(self, offset: int) -> int | None:
         """Source line of `offset`: the last checkpoint before it plus the newlines since."""
         if not self.checkpoints:
             return None
-        index = bisect.bisect_right([c[0] for c in self.checkpoints], offset) - 1
+        index = bisect.bisect_right(self.checkpoints, (offset, float("inf"))) - 1
         if index < 0:
             return None
         start, line = self.checkpoints[index]
@@ -121,11 +123,9 @@ def build_claims(marked: MarkedText) -> list[Claim]:
     seen: dict[str, int] = {}
     marker_offsets = [offset for offset, _ in marked.markers]
     for para_start, para_end in _paragraphs(text):
-        in_paragraph = [
-            (offset, marker)
-            for offset, marker in marked.markers
-            if para_start <= offset <= para_end
-        ]
+        first = bisect.bisect_left(marker_offsets, para_start)
+        last = bisect.bisect_right(marker_offsets, para_end)
+        in_paragraph = marked.markers[first:last]
         if not in_paragraph:
             continue
         spans = _sentence_spans(text, para_start, para_end)
@@ -140,11 +140,9 @@ def build_claims(marked: MarkedText) -> list[Claim]:
         for index in sorted(owned):
             start, end, sentence = spans[index]
             # The wide reading: back to the last marker before this sentence in the paragraph.
-            earlier = [
-                o for o in marker_offsets[: bisect.bisect_left(marker_offsets, start)]
-                if o >= para_start
-            ]
-            context_start = earlier[-1] if earlier else para_start
+            before = bisect.bisect_left(marker_offsets, start)
+            previous = marker_offsets[before - 1] if before else -1
+            context_start = previous if previous >= para_start else para_start
             context = normalise_space(text[context_start:end]) or sentence
             base = claim_id(sentence)
             seen[base] = seen.get(base, 0) + 1

@@ -99,7 +99,7 @@ class _Collector:
                 index = close + 1
                 continue
             if child.type == "footnote_ref":
-                out.add_marker("^" + str(child.meta["label"]))
+                out.add_marker("^" + _footnote_label(child))
             elif child.type in ("text", "code_inline"):
                 self._text(child.content, out, code=child.type == "code_inline")
             elif child.type in ("softbreak", "hardbreak"):
@@ -170,6 +170,14 @@ class _Collector:
         )
 
 
+def _footnote_label(token: Token) -> str:
+    """The footnote's label; inline footnotes (`^[text]`) have none, so their number."""
+    meta = token.meta or {}
+    if meta.get("label") is not None:
+        return str(meta["label"])
+    return f"inline-{int(meta.get('id', 0)) + 1}"
+
+
 def _map_start(value: object) -> int | None:
     if isinstance(value, list | tuple) and value:
         return int(value[0])
@@ -214,7 +222,7 @@ def parse(text: str, source: str) -> Document:
     footnote_inlines: list[Token] = []
     for index, token in enumerate(tokens):
         if token.type == "footnote_open":
-            in_footnote, footnote_inlines = str(token.meta["label"]), []
+            in_footnote, footnote_inlines = _footnote_label(token), []
         elif token.type == "footnote_close" and in_footnote is not None:
             collector.footnote(in_footnote, footnote_inlines)
             in_footnote = None
@@ -230,7 +238,9 @@ def parse(text: str, source: str) -> Document:
             collector.paragraph(token, claims=parent == "paragraph_open")
     claims = build_claims(collector.marked)
     # Links used only in headings or tables still count as references, in document order.
-    references = sorted(collector.references.values(), key=lambda r: (r.line or 0, r.id))
+    references = sorted(
+        collector.references.values(), key=lambda r: (r.line is None, r.line or 0, r.id)
+    )
     title = front_title or heading
     return assemble(
         source=source,

@@ -65,9 +65,22 @@ def _subject(first_sentence: str) -> str | None:
     return subject if 0 < len(subject.split()) <= 12 else None
 
 
+def _title(lines: list[str]) -> str | None:
+    """A short heading line before any prose is the article's title."""
+    for line in lines:
+        stripped = _MARKER.sub("", line).strip()
+        if not stripped or _EDIT.match(stripped):
+            continue
+        if _is_prose(stripped) or len(stripped.split()) > 10 or stripped.endswith("."):
+            return None
+        return stripped
+    return None
+
+
 def _parse_body(lines: list[str], end: int) -> tuple[MarkedText, str | None]:
     marked = MarkedText()
     subject: str | None = None
+    seen_prose = False
     for number, line in enumerate(lines[:end], start=1):
         stripped = line.strip()
         if not stripped or _EDIT.match(stripped):
@@ -75,7 +88,8 @@ def _parse_body(lines: list[str], end: int) -> tuple[MarkedText, str | None]:
         without = _INLINE_TAG.sub("", stripped)
         if not _is_prose(_MARKER.sub("", without)):
             continue  # headings, infobox rows: never claims
-        if subject is None:
+        if not seen_prose:
+            seen_prose = True
             subject = _subject(_MARKER.sub("", without))
         position = 0
         for match in _MARKER.finditer(without):
@@ -147,6 +161,7 @@ def parse(text: str, source: str) -> Document:
     lines = text.splitlines()
     ref_start, _heading = _split_sections(lines)
     marked, subject = _parse_body(lines, ref_start)
+    title = _title(lines[:ref_start])
     references, problems = _parse_references(lines, ref_start)
     claims = build_claims(marked)
     if marked.markers and not references:
@@ -157,5 +172,6 @@ def parse(text: str, source: str) -> Document:
         references=references,
         claims=claims,
         problems=problems,
-        subject=subject,
+        title=title,
+        subject=subject or title,
     )

@@ -10,7 +10,7 @@ unnamed ones "ref-<n>" in order of first appearance (marker: n).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import mwparserfromhell
 from mwparserfromhell.nodes import (
@@ -28,7 +28,12 @@ from mwparserfromhell.wikicode import Wikicode
 
 from citecheck.documents.assemble import assemble
 from citecheck.documents.claims import MarkedText, build_claims, normalise_space, slugify
-from citecheck.documents.wikitext_refs import reference_from_contents, template_name
+from citecheck.documents.wikitext_refs import (
+    is_cite_template,
+    reference_from_contents,
+    template_name,
+)
+from citecheck.documents.wikitext_sfn import full_citation_key, short_citation
 from citecheck.models import Document, Reference
 
 KIND = "wikitext"
@@ -103,6 +108,7 @@ class _Refs:
     text: str
     definitions: dict[str, Tag] = field(default_factory=dict)
     unnamed: list[Tag] = field(default_factory=list)  # in page order, wherever they stand
+    full_citations: dict[tuple[str, str], Template] = field(default_factory=dict)
     by_key: dict[str, Reference] = field(default_factory=dict)  # name or "#<index>" -> ref
     used_ids: set[str] = field(default_factory=set)
     missing: dict[str, str] = field(default_factory=dict)  # undefined name -> its id
@@ -122,6 +128,33 @@ class _Refs:
                     self.problems.append(f"ref name={name} is defined twice; kept the first")
                 continue
             self.definitions[name] = tag
+        for template in code.filter_templates(recursive=True, matches=is_cite_template):
+            key = full_citation_key(template)
+            if key is not None:
+                self.full_citations.setdefault(key, template)
+
+    def use_short(self, template: Template) -> str | None:
+        """The marker of an {{sfn}}: its full citation found by first surname and year."""
+        short = short_citation(template)
+        if short is None:
+            return None
+        if short.marker in self.by_key or short.marker in self.missing:
+            return short.marker
+        target = self.full_citations.get(short.key)
+        ref_id = self._new_id(f"ref-{slugify(short.marker)}")
+        if target is None:
+            self.missing[short.marker] = ref_id
+            self.problems.append(f"{{{{sfn|{short.marker}}}}} has no matching full citation")
+            return short.marker
+        self.count += 1
+        raw = str(target)
+        reference = reference_from_contents(
+            ref_id, short.marker, raw, raw, _line_of(self.text, raw)
+        )
+        if short.pages:
+            reference = replace(reference, extra=(*reference.extra, ("pages", short.pages)))
+        self.by_key[short.marker] = reference
+        return short.marker
 
     def _new_id(self, base: str) -> str:
         ref_id, suffix = base, 2
@@ -160,7 +193,7 @@ class _Refs:
     def _add(self, key: str, ref_id: str, marker: str, tag: Tag) -> None:
         raw = str(tag)
         self.by_key[key] = reference_from_contents(
-            ref_id, marker, str(tag.contents), raw, _line_of(self.text, raw)
+            ref_id, marker, tag.contents, raw, _line_of(self.text, raw)
         )
 
     def finish(self) -> list[Reference]:
@@ -275,6 +308,8 @@ class _Body:
                 if not param.showkey:
                     marker = self.refs.use_name(str(param.value).strip())
                     self.marked.add_marker(marker)
+        elif (marker := self.refs.use_short(template)) is not None:
+            self.marked.add_marker(marker)
         elif name in _TEXT_TEMPLATES or name.startswith("lang-"):
             positional = [p for p in template.params if not p.showkey]
             if positional:

@@ -162,10 +162,10 @@ def _from_text(ref_id: str, marker: str, contents: Wikicode) -> Reference:
 
 
 def reference_from_contents(
-    ref_id: str, marker: str, contents: str, raw: str, line: int | None
+    ref_id: str, marker: str, contents: Wikicode | str, raw: str, line: int | None
 ) -> Reference:
-    """Read one ref's contents (the wikitext between <ref> and </ref>)."""
-    code = mwparserfromhell.parse(contents)
+    """Read one ref's contents (the wikitext between <ref> and </ref>, parsed or not)."""
+    code = mwparserfromhell.parse(contents) if isinstance(contents, str) else contents
     templates = code.filter_templates(recursive=False)
     cite = next((t for t in templates if is_cite_template(t)), None)
     if cite is not None:

@@ -74,11 +74,14 @@ def judge(
     ):
         if check:
             checks.append(check)
+    label = match.label
+    if label is VerdictLabel.SUPPORTED and found is not None and found.level is Level.WARNING:
+        label = VerdictLabel.PARTIALLY_SUPPORTED  # a source cannot support a later event
     return Verdict(
         claim_id=claim.id,
         reference_id=reference_id,
         source_url=source_url,
-        verdict=match.label,
+        verdict=label,
         score=match.score,
         evidence=match.evidence,
         checks=tuple(checks),

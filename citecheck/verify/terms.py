@@ -62,7 +62,7 @@ _NUMBER_WORDS = {
     if value != 1
 }
 
-_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)*")
+_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)*")
 _STEMMER = snowballstemmer.stemmer("english")
 
 
