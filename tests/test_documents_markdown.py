@@ -148,3 +148,11 @@ def test_labels_that_slugify_alike_get_distinct_ids() -> None:
     document = parse(text, "x.md")
     assert [ref.id for ref in document.references] == ["link-lab-one", "link-lab-one-2"]
     assert document.claims[0].markers == ("Lab One", "lab-one")
+
+
+def test_anchor_and_relative_links_are_not_references() -> None:
+    text = "See [the intro](#intro) and [the guide](docs/guide.md), and [a source](https://s.example/).\n"
+    document = parse(text, "x.md")
+    assert [ref.url for ref in document.references] == ["https://s.example/"]
+    (claim,) = document.claims
+    assert claim.text == "See the intro and the guide, and a source."

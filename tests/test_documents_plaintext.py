@@ -263,7 +263,7 @@ def test_stdin_is_read_with_dash(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
     import sys
 
-    data = "The pier opened in 1901 after a long wait.[1]\n".encode()
+    data = b"The pier opened in 1901 after a long wait.[1]\n"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
     document = read_document("-")
     assert document.source == "-"
@@ -309,3 +309,7 @@ def test_a_heading_line_before_the_prose_is_the_title() -> None:
 
 def test_article_opening_with_prose_has_no_title(article: Document) -> None:
     assert article.title is None
+
+
+def test_editor_marks_are_not_part_of_the_name() -> None:
+    assert parse_authors("Roe, Rita (ed.); Doe, Jane (eds.)") == ("Rita Roe", "Jane Doe")

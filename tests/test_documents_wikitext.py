@@ -182,3 +182,24 @@ def test_page_without_refs_has_no_claims_and_no_problems() -> None:
     document = parse("'''Exampleville''' is a town.\n\n== History ==\nIt is old.\n", "x")
     assert document.claims == () and document.references == () and document.problems == ()
     assert document.subject == "Exampleville"
+
+
+def test_short_citations_resolve_to_the_full_citation_in_sources() -> None:
+    text = (
+        "The pier is long.{{sfn|Roe|2001|p=12}} It is white.{{sfn|Roe|2001|p=14}} "
+        "It is old.{{sfnp|Doe|Poe|1999}} It is red.{{sfn|Nobody|2000}}\n\n"
+        "== Sources ==\n"
+        "* {{cite book |last=Roe |first=Rita |year=2001 |title=Pier history}}\n"
+        "* {{cite journal |last1=Doe |last2=Poe |date=March 1999 |title=Piers}}\n"
+    )
+    document = parse(text, "x")
+    roe, doe, nobody = document.references
+    assert (roe.id, roe.marker, roe.title) == ("ref-roe-2001", "Roe 2001", "Pier history")
+    assert roe.line == 4
+    assert ("pages", "12") in roe.extra
+    assert (doe.marker, doe.date) == ("Doe Poe 1999", "1999-03")
+    assert ("undefined", "true") in nobody.extra
+    assert "short citation 'Nobody 2000' has no matching full citation" in document.problems
+    assert [c.markers for c in document.claims] == [
+        ("Roe 2001",), ("Roe 2001",), ("Doe Poe 1999",), ("Nobody 2000",)
+    ]

@@ -64,7 +64,7 @@ def _person(name: str) -> str:
 
 def parse_authors(text: str) -> tuple[str, ...]:
     """Authors separated by ';' (or ' & ' / ' and ' between 'Last, First' pairs)."""
-    text = text.strip()
+    text = re.sub(r"\s*\((?:eds?|editors?|trans|translator)\.?\)", "", text.strip())
     if not re.search(r"\b[A-Z]\.$", text):  # keep the period of a final initial ("Smith, J.")
         text = text.rstrip(".").strip()
     if not text:

@@ -29,6 +29,8 @@ KIND = "markdown"
 
 _DEFINITION = re.compile(r"^\s{0,3}\[(?P<label>[^\]]+)\]:")
 _UNDEFINED_FOOTNOTE = re.compile(r"\[\^(?P<label>[^\]\s]+)\]")
+# Only links with a scheme cite something; "#anchor" and "docs/x.md" are the document's own.
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*\n", re.S)
 _FRONT_TITLE = re.compile(r"^title:\s*(?P<title>.+?)\s*$", re.M)
 
@@ -93,9 +95,10 @@ class _Collector:
             if child.type == "link_open":
                 close = _closing(children, index)
                 text = normalise_space(_inline_text(children[index + 1 : close]))
-                marker = self._link_reference(child, text, out.line_at(out.length) or line)
                 out.add_text(text)
-                out.add_marker(marker)
+                if _SCHEME.match(str(child.attrs.get("href", ""))):
+                    at = out.line_at(out.length) or line
+                    out.add_marker(self._link_reference(child, text, at))
                 index = close + 1
                 continue
             if child.type == "footnote_ref":

@@ -144,7 +144,9 @@ class _Refs:
         ref_id = self._new_id(f"ref-{slugify(short.marker)}")
         if target is None:
             self.missing[short.marker] = ref_id
-            self.problems.append(f"{{{{sfn|{short.marker}}}}} has no matching full citation")
+            self.problems.append(
+                f"short citation {short.marker!r} has no matching full citation"
+            )
             return short.marker
         self.count += 1
         raw = str(target)
@@ -308,8 +310,8 @@ class _Body:
                 if not param.showkey:
                     marker = self.refs.use_name(str(param.value).strip())
                     self.marked.add_marker(marker)
-        elif (marker := self.refs.use_short(template)) is not None:
-            self.marked.add_marker(marker)
+        elif (short_marker := self.refs.use_short(template)) is not None:
+            self.marked.add_marker(short_marker)
         elif name in _TEXT_TEMPLATES or name.startswith("lang-"):
             positional = [p for p in template.params if not p.showkey]
             if positional:
