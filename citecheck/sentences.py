@@ -35,6 +35,7 @@ _BEFORE_NUMBER = frozenset(
 _MAYBE_CONTINUES = frozenset({"et al", "u.s", "u.k", "u.n", "d.c", "inc", "ltd", "co", "corp"})
 
 _LAST_WORD = re.compile(r"(?:^|[\s(\[\"'“‘])((?:et\s+al)|[A-Za-z][A-Za-z.]*)\.[\"'”’)\]]*\s*$")
+_STREET = re.compile(r"\b[A-Z][a-z]+\s+St\.\s*$")  # "Main St." (not "in St. Ives")
 _INITIAL = re.compile(r"(?:^|[\s(])[A-Z]\.\s*$")
 
 
@@ -48,6 +49,8 @@ def _continues(piece: str, following: str) -> bool:
     if not nxt:
         return False
     first = nxt[0]
+    if word == "st" and _STREET.search(piece):
+        return first.islower() or first.isdigit()  # "Main St. Then ...": a street ends it
     if word in _ALWAYS_CONTINUES:
         return True
     if word in _BEFORE_NUMBER:

@@ -31,6 +31,7 @@ def test_abbreviations_do_not_end_a_sentence(sentence: str) -> None:
         ("He moved to the U.S. He stayed.", ["He moved to the U.S.", "He stayed."]),
         ("He said no. Then he left.", ["He said no.", "Then he left."]),
         ("Read Smith et al. They agree.", ["Read Smith et al.", "They agree."]),
+        ("It is at 5 Main St. Then it ended.", ["It is at 5 Main St.", "Then it ended."]),
     ],
 )
 def test_ambiguous_abbreviations_still_end_sentences(text: str, expected: list[str]) -> None:

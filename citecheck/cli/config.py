@@ -1,0 +1,102 @@
+"""Config files: `citecheck.toml`, or `[tool.citecheck]` in `pyproject.toml`.
+
+Every command-line option has a key: its long name (`max-concurrency`, or
+`max_concurrency`). Keys at the top apply to every command that has the option;
+a table per command (`[tool.citecheck.links]`) applies to that command only. The
+command line overrides the file (the file only supplies click's defaults).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import click
+
+from citecheck.errors import UsageError
+
+CONFIG_NAME = "citecheck.toml"
+
+
+def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The first config found in `start`: citecheck.toml, then pyproject.toml's tool table."""
+    own = start / CONFIG_NAME
+    if own.is_file():
+        return own, read_table(own)
+    pyproject = start / "pyproject.toml"
+    if pyproject.is_file():
+        table = read_table(pyproject)
+        if table:
+            return pyproject, table
+    return None
+
+
+def read_table(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read config file {path}: {error}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise UsageError(f"config file {path} is not valid TOML: {error}") from error
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("citecheck", {})
+        return table if isinstance(table, dict) else {}
+    return data
+
+
+def _option_keys(command: click.Command) -> dict[str, str]:
+    """Config key -> click parameter name, for every option of the command."""
+    keys: dict[str, str] = {}
+    for param in command.params:
+        if not isinstance(param, click.Option) or param.name is None:
+            continue
+        for opt in param.opts:
+            if opt.startswith("--"):
+                keys[opt[2:]] = param.name
+                keys[opt[2:].replace("-", "_")] = param.name
+    return keys
+
+
+def defaults_from_table(
+    group: click.Group, table: dict[str, Any], source: Path
+) -> dict[str, dict[str, Any]]:
+    """click `default_map` from a config table; an unknown key is a usage error."""
+    default_map: dict[str, dict[str, Any]] = {}
+    known_anywhere: set[str] = set()
+    for name, command in group.commands.items():
+        keys = _option_keys(command)
+        known_anywhere.update(keys)
+        chosen: dict[str, Any] = {}
+        for key, value in table.items():
+            if isinstance(value, dict):
+                continue
+            if key in keys:
+                chosen[keys[key]] = value
+        section = table.get(name)
+        if isinstance(section, dict):
+            for key, value in section.items():
+                if key not in keys:
+                    raise UsageError(f"{source}: [{name}] has no option {key!r}")
+                chosen[keys[key]] = value
+        if chosen:
+            default_map[name] = chosen
+    for key, value in table.items():
+        if isinstance(value, dict):
+            if key not in group.commands:
+                raise UsageError(f"{source}: unknown table [{key}]")
+        elif key not in known_anywhere:
+            raise UsageError(f"{source}: unknown option {key!r}")
+    return default_map
+
+
+def load_config_defaults(group: click.Group, explicit: str | None) -> dict[str, dict[str, Any]]:
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise UsageError(f"no such config file: {path}")
+        return defaults_from_table(group, read_table(path), path)
+    found = find_config(Path.cwd())
+    if found is None:
+        return {}
+    return defaults_from_table(group, found[1], found[0])

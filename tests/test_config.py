@@ -1,0 +1,66 @@
+"""Config files supply option defaults; the command line overrides them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+DOC = "A fact.[^1]\n\n[^1]: https://facts.example/one\n"
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "citecheck", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_citecheck_toml_sets_defaults_for_every_command(tmp_path: Path) -> None:
+    (tmp_path / "doc.md").write_text(DOC)
+    (tmp_path / "citecheck.toml").write_text('format = "json"\noffline = true\nout = "r"\n')
+    result = run(tmp_path, "check", "doc.md", "-q")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["run-1.json"]
+
+
+def test_command_line_overrides_the_file(tmp_path: Path) -> None:
+    (tmp_path / "doc.md").write_text(DOC)
+    (tmp_path / "citecheck.toml").write_text('format = "json"\noffline = true\nout = "r"\n')
+    result = run(tmp_path, "check", "doc.md", "-q", "--format", "md")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["run-1.md"]
+
+
+def test_pyproject_tool_table_and_per_command_section(tmp_path: Path) -> None:
+    (tmp_path / "doc.md").write_text(DOC)
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.citecheck]\nout = "r"\n\n'
+        '[tool.citecheck.check]\noffline = true\nformat = "json"\n'
+    )
+    result = run(tmp_path, "check", "doc.md", "-q")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "r" / "run-1.json").is_file()
+    assert "excluded" in (tmp_path / "r" / "run-1.json").read_text()
+
+
+def test_unknown_key_and_bad_toml_are_one_line_usage_errors(tmp_path: Path) -> None:
+    (tmp_path / "doc.md").write_text(DOC)
+    (tmp_path / "citecheck.toml").write_text("max-speed = 9\n")
+    result = run(tmp_path, "check", "doc.md")
+    assert result.returncode == 2
+    assert "max-speed" in result.stderr and "Traceback" not in result.stderr
+    (tmp_path / "citecheck.toml").write_text("format = [unclosed\n")
+    result = run(tmp_path, "check", "doc.md")
+    assert result.returncode == 2
+    assert "not valid TOML" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_explicit_config_path(tmp_path: Path) -> None:
+    (tmp_path / "doc.md").write_text(DOC)
+    (tmp_path / "ci.toml").write_text('format = "json"\noffline = true\nout = "elsewhere"\n')
+    result = run(tmp_path, "--config", "ci.toml", "check", "doc.md", "-q")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "elsewhere" / "run-1.json").is_file()
+    missing = run(tmp_path, "--config", "nope.toml", "check", "doc.md")
+    assert missing.returncode == 2 and "nope.toml" in missing.stderr
