@@ -19,6 +19,7 @@ from copy import deepcopy
 from typing import Any
 
 import lxml.html
+import trafilatura  # imported eagerly: a missing dependency must fail loudly, not as "no text"
 from charset_normalizer import from_bytes
 
 from citecheck.models import SourceText
@@ -276,9 +277,9 @@ def normalise_date(value: str | None) -> str | None:
     if match:
         year, month, day = match.groups()
         return "-".join([year, *(f"{int(part):02d}" for part in (month, day) if part)])
-    try:
-        import dateparser  # imported late: slow to load and rarely needed
+    import dateparser  # imported late: slow to load and rarely needed
 
+    try:
         parsed = dateparser.parse(value[:100], settings={"STRICT_PARSING": False})
     except Exception:  # dateparser raises assorted errors on odd strings
         return None
@@ -322,7 +323,7 @@ def _html_metadata(tree: lxml.html.HtmlElement, url: str | None) -> dict[str, st
 
 def _html_main_text(tree: lxml.html.HtmlElement, url: str | None) -> str:
     try:
-        text = __import__("trafilatura").extract(
+        text = trafilatura.extract(
             tree, url=url, include_comments=False, include_tables=True,
             prune_xpath=_PRUNE_XPATH, deduplicate=False,
         )
