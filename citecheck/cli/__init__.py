@@ -7,6 +7,8 @@ Each command lives in its own module; this one only assembles the group.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import sys
 
 import click
@@ -36,6 +38,12 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 
 for command in (check, verify, score, report):
     cli.add_command(command)
+
+# Commands under construction register themselves once their module exists: the
+# module `citecheck.cli.NAME` must define a click command called NAME.
+for name in ("links", "archive", "serve"):
+    if importlib.util.find_spec(f"citecheck.cli.{name}") is not None:
+        cli.add_command(getattr(importlib.import_module(f"citecheck.cli.{name}"), name))
 
 
 def main() -> None:

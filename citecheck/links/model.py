@@ -1,0 +1,56 @@
+"""The values `citecheck links` passes between its stages.
+
+collect (inputs -> Link) -> policy (Link -> keep / excluded) -> check (remote: the
+fetcher; local: the file system) -> LinkResult -> formats (human, json, junit,
+sarif, github, markdown).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from citecheck.models import LinkStatus, Redirect
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a link was written: file (or URL, or "-" for stdin), 1-based line and column."""
+
+    path: str
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link as found in an input.
+
+    `url` is what will be checked: an absolute http(s) URL, or for local targets an
+    absolute `file://` URL (relative links are resolved against the file they are
+    in). `written` is the link exactly as it appears in the input.
+    """
+
+    url: str
+    origin: Origin
+    written: str = ""
+    text: str | None = None  # the link text / anchor text, if any
+    element: str | None = None  # e.g. "a[href]", "img[src]", "markdown-link", "bare-url"
+
+    @property
+    def is_local(self) -> bool:
+        return self.url.startswith("file://")
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """The outcome for one link (one per occurrence: the same URL in two places gives two)."""
+
+    link: Link
+    status: LinkStatus
+    http_status: int | None = None
+    final_url: str | None = None
+    redirects: tuple[Redirect, ...] = ()
+    error: str | None = None
+    elapsed_ms: float | None = None
+    from_cache: bool = False
+    warning: bool = False  # e.g. blocked: reported, but not a failure by default
