@@ -4,8 +4,13 @@ A cited page must not be able to point (or redirect) the checker at the machine 
 runs on or at the local network behind it. The fetcher asks `is_private_host` for
 every hop before connecting.
 
-Known gap: with resolve=True the name is resolved here and again when connecting,
-so a hostile DNS server could answer differently the second time (DNS rebinding).
+Where the check runs, and its limit (DNS rebinding):
+- The aiohttp engine (live `fetch_many`) checks names inside its resolver
+  (citecheck.fetch.resolver), on the very addresses it then connects to: no gap.
+- The requests engine (`fetch`, replay, recording) calls `is_private_host` before
+  each hop, and urllib3 resolves the name again when connecting, so a hostile DNS
+  server answering "public" first and "private" a moment later (a short TTL) can
+  slip through there. Literal addresses and localhost names have no such gap.
 """
 
 from __future__ import annotations

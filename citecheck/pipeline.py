@@ -22,8 +22,19 @@ from urllib.parse import urlsplit
 import requests
 
 from citecheck.archive import Wayback, wayback_base_url
+from citecheck.archive.drift import content_drift
+from citecheck.archive.validate import validate_archive_link
 from citecheck.archive_replay import ReplayArchive
 from citecheck.fetch import Fetcher, FetchOptions
+from citecheck.fixes import suggest_fix
+from citecheck.identifiers import (
+    crossref_checks,
+    identifier_checks,
+    no_url_hint,
+    reference_check_url,
+)
+from citecheck.identifiers.crossref import DEFAULT_BASE_URL as DEFAULT_CROSSREF_URL
+from citecheck.identifiers.crossref import DEFAULT_MAILTO, CrossrefClient
 from citecheck.inputs import InputFailure, load_documents
 from citecheck.models import (
     ArchiveStatus,
@@ -42,7 +53,7 @@ from citecheck.replay import WarcRecorder, replay_session_factory
 from citecheck.schema import ReportJSON
 from citecheck.store import Store
 from citecheck.text import extract_source, source_from_text
-from citecheck.verify import judge, score_pair
+from citecheck.verify import judge, judge_union, reference_checks, score_pair
 
 # (stage, done, total): the CLI turns this into a progress bar.
 ProgressCallback = Callable[[str, int, int], None]
@@ -62,6 +73,13 @@ class RunOptions:
     wayback_url: str | None = None
     archive: bool = True
     workers: int = 16
+    wiki: str | None = None  # language edition for bare --title values
+    titles: tuple[str, ...] = ()  # Wikipedia titles (or article URLs) to check
+    mediawiki_api: str | None = None  # overrides the article host's /w/api.php
+    crossref: bool = True  # compare DOIs with Crossref's metadata
+    crossref_url: str | None = None
+    mailto: str | None = None  # contact address sent to Crossref, as it asks
+    drift: bool = False  # also judge live cited pages against their capture near access-date
 
     def describe(self) -> dict[str, Any]:
         """The options as plain values, kept with the run in the store."""
@@ -77,6 +95,9 @@ class RunOptions:
             "wayback_url": wayback_base_url(self.wayback_url),
             "archive": self.archive,
             "workers": self.workers,
+            "titles": list(self.titles),
+            "drift": self.drift,
+            "crossref": self.crossref,
         }
 
 
@@ -109,6 +130,14 @@ class Network:
             resolve_dns=options.replay is None,
         )
         self.replay_archive = ReplayArchive(options.replay) if options.replay else None
+        self.crossref: CrossrefClient | None = None
+        if options.crossref and not options.fetch.offline:
+            self.crossref = CrossrefClient(
+                base_url=options.crossref_url or DEFAULT_CROSSREF_URL,
+                mailto=options.mailto or DEFAULT_MAILTO,
+                session=factory() if factory else requests.Session(),
+                timeout=options.fetch.timeout,
+            )
         self.wayback: Wayback | None = None
         if options.archive and not options.fetch.offline:
             session = factory() if factory else requests.Session()
@@ -166,7 +195,11 @@ def fetch_all(
     sources: dict[str, SourceText | None] = {}
     to_fetch: list[str] = []
     for url in wanted:
-        cached = store.fresh_fetch(url, options.max_age) if options.max_age > timedelta(0) else None
+        cached = (
+            store.fresh_fetch(url, options.max_age, need_body=True)
+            if options.max_age > timedelta(0)
+            else None
+        )
         if cached is not None:
             links[url] = dataclasses.replace(cached, body=None)
             sources[url] = source_of(cached)
@@ -183,14 +216,13 @@ def fetch_all(
     return links, sources
 
 
-def reference_checks(link: Fetch, capture: Capture | None) -> tuple[Check, ...]:
+def link_checks(link: Fetch, capture: Capture | None) -> tuple[Check, ...]:
     """What the link and archive outcome mean for an editor."""
     status = link.status
     checks: list[Check] = []
     if status == LinkStatus.NO_URL:
-        checks.append(
-            Check("no_url", Level.INFO, "no URL: add one (or a DOI/ISBN) so it can be checked")
-        )
+        hint = link.error or "no URL: add one (or a DOI) so it can be checked"
+        checks.append(Check("no_url", Level.INFO, hint))
     elif status.is_dead():
         detail = link.error or (f"HTTP {link.http_status}" if link.http_status else status.value)
         if capture is not None and capture.status == ArchiveStatus.FOUND:
@@ -224,28 +256,67 @@ def resolve_reference(
     links: dict[str, Fetch],
     sources: dict[str, SourceText | None],
     network: Network,
-) -> tuple[ReferenceResult, SourceText | None]:
-    """Link status, archive capture and source text for one reference."""
-    if not reference.url:
-        link = Fetch(url="", status=LinkStatus.NO_URL)
-        return ReferenceResult(reference, link, None, reference_checks(link, None)), None
-    link = links[reference.url]
-    source = sources.get(reference.url)
+    document: Document | None = None,
+    drift: bool = False,
+) -> tuple[ReferenceResult, SourceText | None, SourceText | None]:
+    """Link status, archive capture, source text and citation checks for one reference.
+
+    Returns the result, the text to judge claims against (the live page, or the
+    capture when the page is dead) and, with `drift`, the capture's text for a live page.
+    """
+    # Identifier problems (a malformed ISBN or DOI) and Crossref's word on a DOI.
+    id_checks = identifier_checks(reference)
+    if network.crossref is not None and dict(reference.identifiers).get("doi"):
+        id_checks += crossref_checks(reference, network.crossref)
+    url = reference_check_url(reference)  # its URL, else the DOI / arXiv / PubMed URL
+    if not url:
+        link = Fetch(url="", status=LinkStatus.NO_URL, error=no_url_hint(reference))
+        result = ReferenceResult(reference, link, None, link_checks(link, None) + id_checks)
+        return result, None, None
+    link = links[url]
+    source = sources.get(url)
     capture: Capture | None = None
+    archived_source: SourceText | None = None
     wants_archive = link.status.is_dead() or bool(reference.access_date)
-    if wants_archive and is_http_url(reference.url):
-        capture = lookup_capture(store, reference, network)
-        if link.status.is_dead() and capture is not None and capture.status == ArchiveStatus.FOUND:
+    if wants_archive and is_http_url(url):
+        capture = lookup_capture(store, url, reference, network)
+        found = capture is not None and capture.status == ArchiveStatus.FOUND
+        if found and capture is not None and (link.status.is_dead() or drift):
             archived = network.fetch_capture(capture)
             if archived is not None:
                 store.record_fetch(run_id, archived)
-                source = source_of(archived)
-    return ReferenceResult(reference, link, capture, reference_checks(link, capture)), source
+                archived_source = source_of(archived)
+                if link.status.is_dead():
+                    source, archived_source = archived_source, None
+    checks = link_checks(link, capture) + id_checks
+    if reference.archive_url or reference.url_status:
+        # The archive link the citation already carries: same page, loads, right date?
+        checks += validate_archive_link(
+            reference, wayback=network.wayback, fetch=network.fetcher.fetch, link=link
+        )
+    fix = suggest_fix(reference, link.status, capture, document.kind if document else "")
+    if fix is not None:
+        checks += (Check("fix", Level.INFO, fix.text),)
+    if source is not None:
+        # Metadata against the page's own (title, date, author, work), mirrors, copies.
+        checks += reference_checks(
+            reference,
+            source,
+            subject=document.subject if document else None,
+            article_text=article_text(document) if document else None,
+        )
+    return ReferenceResult(reference, link, capture, checks), source, archived_source
 
 
-def lookup_capture(store: Store, reference: Reference, network: Network) -> Capture | None:
-    """The capture closest to the access-date (else the publication date, else now)."""
-    url = reference.url or ""
+def article_text(document: Document) -> str:
+    """The article's own sentences: a source repeating them word for word is a mirror."""
+    return " ".join(claim.text for claim in document.claims)
+
+
+def lookup_capture(
+    store: Store, url: str, reference: Reference, network: Network
+) -> Capture | None:
+    """The capture of `url` closest to the access-date (else the publication date, else now)."""
     wanted = reference.access_date or reference.date
     replaying = network.replay_archive is not None
     if not replaying:
@@ -265,21 +336,34 @@ def judge_claims(
     document_id: int,
     document: Document,
     sources: dict[str, SourceText | None],
+    archived: dict[str, SourceText | None] | None = None,
 ) -> None:
-    """Judge each claim against each reference it cites, and store the verdicts."""
+    """Judge each claim against each reference it cites (and, when it cites several,
+    against their union), and store the verdicts. With `archived` (capture texts of
+    live pages), a claim backed by one text and not the other gets `content_drift`."""
     by_marker = {reference.marker: reference for reference in document.references}
     for claim in document.claims:
-        for marker in claim.markers:
-            reference = by_marker.get(marker)
-            if reference is None:
-                continue
+        markers = dict.fromkeys(claim.markers)
+        cited = [by_marker[marker] for marker in markers if marker in by_marker]
+        for reference in cited:
             verdict = judge(
                 claim,
                 sources.get(reference.id),
                 reference=reference,
                 subject=document.subject,
+                citation_checks=False,  # reference_checks ran once per reference
             )
+            then = (archived or {}).get(reference.id)
+            if then is not None:
+                drift = content_drift(claim, reference, sources.get(reference.id), then, judge)
+                if drift is not None:
+                    verdict = dataclasses.replace(verdict, checks=(*verdict.checks, drift))
             store.save_verdict(run_id, document_id, verdict)
+        if len(cited) > 1:
+            union = judge_union(
+                claim, [(ref, sources.get(ref.id)) for ref in cited], subject=document.subject
+            )
+            store.save_verdict(run_id, document_id, union)
 
 
 def check_documents(
@@ -292,32 +376,39 @@ def check_documents(
 ) -> None:
     document_ids = [store.save_document(run_id, document) for document in documents]
     urls = [
-        reference.url
+        url
         for document in documents
         for reference in document.references
-        if reference.url
+        if (url := reference_check_url(reference))
     ]
     links, live_sources = fetch_all(store, run_id, urls, network, options, progress)
     total = sum(len(document.references) for document in documents)
     done = 0
     for document, document_id in zip(documents, document_ids, strict=True):
         by_reference: dict[str, SourceText | None] = {}
+        archived: dict[str, SourceText | None] = {}
         for reference in document.references:
-            result, source = resolve_reference(
-                store, run_id, reference, links, live_sources, network
+            result, source, then = resolve_reference(
+                store, run_id, reference, links, live_sources, network, document, options.drift
             )
             store.save_reference_result(run_id, document_id, result)
             by_reference[reference.id] = source
+            archived[reference.id] = then
             done += 1
             progress("archive", done, total)
-        judge_claims(store, run_id, document_id, document, by_reference)
+        judge_claims(store, run_id, document_id, document, by_reference, archived)
 
 
 def run_check(
     inputs: list[str], options: RunOptions, progress: ProgressCallback = _no_progress
 ) -> RunOutcome:
     """`citecheck check`: every document's references checked and its claims judged."""
-    documents, failures = load_documents(inputs)
+    documents, failures = load_documents(
+        inputs,
+        wiki=options.wiki,
+        titles=options.titles,
+        mediawiki_api=options.mediawiki_api,
+    )
     return _run("check", options, progress, failures, lambda store, run_id, network: (
         check_documents(store, run_id, documents, network, options, progress)
     ))
@@ -342,6 +433,22 @@ def _run(
             network.close()
             store.finish_run(run_id, status)
         return RunOutcome(run_id, store.load_report(run_id), failures)
+    finally:
+        store.close()
+
+
+def new_problem_count(db: Path, outcome: RunOutcome, command: str) -> int:
+    """Problems of this run that the previous run over the same documents did not have.
+
+    With no earlier run to compare with, every problem is new.
+    """
+    sources = [str(document.get("source")) for document in outcome.report.get("documents", [])]
+    store = Store(db)
+    try:
+        previous = store.previous_run_id(outcome.run_id, command, sources)
+        if previous is None:
+            return outcome.problems
+        return len(store.compare_runs(previous, outcome.run_id).new_problems)
     finally:
         store.close()
 

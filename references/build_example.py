@@ -66,6 +66,14 @@ keepers on the cape.</p>
     sidebar="<ul><li>The light was automated in 1962 at Kestrel Point, say some guides</li></ul>",
 )
 
+KEEPERS_2023 = page(
+    "Keepers of Kestrel Point",
+    """<p>The light at Kestrel Point was automated in 1962, ending seventy-five years of
+resident keepers on the cape.</p>
+<p>Tomas Reyne, the last keeper, left the station a year later, in 1963, and settled in
+Port Ellery.</p>""",
+)
+
 GRANT = page(
     "Council backs Kestrel Point restoration",
     """<p>Island councillors voted on Tuesday to restore the tower at Kestrel Point with a
@@ -95,6 +103,9 @@ PAGES: list[tuple[str, int, list[tuple[str, str]], bytes]] = [
     (f"{WAYBACK}/20230105120000id_/https://heritage.example/people/amelia-strand", 200,
      [*HTML, ("Memento-Datetime", "Thu, 05 Jan 2023 12:00:00 GMT")], STRAND_2023),
     ("https://keepers.example/stations/kestrel-point", 200, HTML, KEEPERS),
+    # What the page said when it was cited; it has been edited since (content drift).
+    (f"{WAYBACK}/20230918101500id_/https://keepers.example/stations/kestrel-point", 200,
+     [*HTML, ("Memento-Datetime", "Mon, 18 Sep 2023 10:15:00 GMT")], KEEPERS_2023),
     ("https://blog.example/2019/05/council-backs-kestrel-point-restoration.html", 200, HTML, GRANT),
     ("https://www.varrow.example/news/kestrel-point-reopens", 301,
      [("Location", "https://www.varrow.example/news/2024/kestrel-point-reopens"),

@@ -30,23 +30,41 @@ Endpoints (all under ``wb.base_url``):
 - ``/web/<TS>id_/<url>``: the capture's original bytes with its recorded status, its
   mimetype as Content-Type and a ``Memento-Datetime`` header; a TS with no exact capture
   redirects (302) to the nearest capture; no capture at all: 404.
+- A capture whose status is 3xx has the URL it redirected to as its body, and replays as
+  a redirect (Location) to that URL's capture.
 - ``/web/<TS>/<url>``: playback: the same, with ``FAKE_TOOLBAR`` put before the body (as
   the real one rewrites pages), and 302 to the nearest capture when TS is not exact.
 
 URLs match loosely, like the real archive: scheme, ``www.``, a trailing slash and host case
 are ignored.
 
+- ``/web/<TS>/<url>`` without following redirects is also lychee's "redirect method": 302
+  with the nearest capture as Location, 404 (no ``Memento-Datetime``) when there is none.
+- ``/timegate/<url>``: a Memento TimeGate (RFC 7089): ``Accept-Datetime`` in, 302 to the
+  nearest 200 capture's playback URL with ``Vary: accept-datetime`` and a ``Link`` header
+  (rel original, timemap, memento with its datetime); 404 when none; 400 for a bad date.
+- ``POST /save`` (Save Page Now 2): needs ``Authorization: LOW <key>:<secret>`` matching
+  ``spn_keys`` (else 401 with a JSON error), form body ``url=…``; answers
+  ``{"url", "job_id"}``. ``GET /save/status/<job_id>`` answers ``{"status": "pending"}``
+  ``spn_pending_polls`` times, then ``{"status": "success", "timestamp", "original_url"}``
+  (and the page becomes a capture at ``spn_timestamp``), or, for a URL in
+  ``spn_errors``, ``{"status": "error", "status_ext": …, "message": …}``.
+
 Failure modes (attributes; change them at any time, they apply to the next request):
 
 - ``fail_cdx``, ``fail_availability``, ``fail_playback``: an HTTP status (503, 429, ...) to
   answer that endpoint family with, instead of the real answer; None = answer normally.
+- ``fail_timegate``, ``fail_save``: the same for the TimeGate and Save Page Now.
+- ``fail_after``: after this many requests (all families), answer every request 503: an
+  outage in the middle of a run.
 - ``garbage``: CDX and availability answer 200 with a body that is not JSON.
 - ``delay``: seconds to wait before answering any request (a slow server).
 - ``blocked``: original URLs excluded from the archive: CDX answers 403 with the real
   "Blocked Site Error" text, availability answers empty, playback answers 403.
 
 Every request is logged, in order, in ``wb.requests`` (``LoggedRequest``: endpoint family
-``"cdx" | "availability" | "playback" | "other"``, path, decoded query, headers);
+``"cdx" | "availability" | "playback" | "timegate" | "save" | "other"``, path, decoded
+query (the form, for a POST), headers);
 ``wb.count(family)`` counts them and ``wb.clear_log()`` empties the log.
 """
 
@@ -59,10 +77,11 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 CaptureTuple = tuple[str, str, str, str, bytes]
 
@@ -155,6 +174,15 @@ class FakeWayback:
         self.fail_cdx: int | None = None
         self.fail_availability: int | None = None
         self.fail_playback: int | None = None
+        self.fail_timegate: int | None = None
+        self.fail_save: int | None = None
+        self.fail_after: int | None = None
+        self.spn_keys = ("test-access-key", "test-secret-key")
+        self.spn_pending_polls = 1
+        self.spn_timestamp = "20260101120000"
+        self.spn_errors: dict[str, str] = {}  # url -> status_ext, e.g. "error:not-found"
+        self.saved: list[str] = []  # URLs whose save job succeeded
+        self._jobs: dict[str, dict[str, Any]] = {}
         self.garbage = False
         self.delay = 0.0
         self.blocked: set[str] = set()
@@ -243,6 +271,71 @@ class FakeWayback:
             }
         return answer
 
+    def timegate(self, url: str, accept_datetime: str | None) -> tuple[int, dict[str, str]]:
+        """(status, headers) of a TimeGate answer."""
+        usable = [c for c in self._matching(url) if c.statuscode == "200"]
+        if accept_datetime:
+            try:
+                wanted = parsedate_to_datetime(accept_datetime).strftime("%Y%m%d%H%M%S")
+            except (TypeError, ValueError):
+                return 400, {}
+            best = self._nearest(usable, wanted)
+        else:
+            best = max(usable, key=lambda c: c.timestamp, default=None)
+        if best is None:
+            return 404, {"Vary": "accept-datetime"}
+        memento = f"{self.base_url}/web/{best.timestamp}/{best.original}"
+        moment = datetime.strptime(best.timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+        link = (
+            f'<{best.original}>; rel="original", '
+            f'<{self.base_url}/web/timemap/link/{best.original}>; rel="timemap"; '
+            f'type="application/link-format", '
+            f'<{memento}>; rel="memento"; datetime="{format_datetime(moment, usegmt=True)}"'
+        )
+        return 302, {"Location": memento, "Vary": "accept-datetime", "Link": link}
+
+    def save(self, authorization: str | None, form: dict[str, list[str]]) -> tuple[int, Any]:
+        """(status, JSON) of a Save Page Now 2 request."""
+        if authorization != f"LOW {self.spn_keys[0]}:{self.spn_keys[1]}":
+            return 401, {
+                "status": "error",
+                "status_ext": "error:unauthorized",
+                "message": "You need to be logged in to use Save Page Now.",
+            }
+        url = form.get("url", [""])[0]
+        if not url:
+            return 400, {"status": "error", "message": "url is required"}
+        job_id = "spn2-" + hashlib.sha1(f"{url}{len(self._jobs)}".encode()).hexdigest()
+        self._jobs[job_id] = {"url": url, "polls": 0}
+        return 200, {"url": url, "job_id": job_id}
+
+    def save_status(self, job_id: str) -> dict[str, Any]:
+        job = self._jobs.get(job_id)
+        if job is None:
+            return {"status": "error", "status_ext": "error:job-not-found", "message": "?"}
+        job["polls"] += 1
+        if job["polls"] <= self.spn_pending_polls:
+            return {"status": "pending", "job_id": job_id, "resources": []}
+        url = job["url"]
+        if url in self.spn_errors:
+            return {
+                "status": "error",
+                "job_id": job_id,
+                "status_ext": self.spn_errors[url],
+                "message": "Couldn't resolve host or the page could not be captured.",
+            }
+        if not job.get("done"):
+            job["done"] = True
+            self.saved.append(url)
+            self.add((url, self.spn_timestamp, "200", "text/html", b"<p>Saved today</p>"))
+        return {
+            "status": "success",
+            "job_id": job_id,
+            "original_url": url,
+            "timestamp": self.spn_timestamp,
+            "duration_sec": 1.5,
+        }
+
     def cdx(self, query: dict[str, list[str]]) -> tuple[str, str]:
         """(content type, body) of a CDX answer."""
         url = query.get("url", [""])[0]
@@ -287,12 +380,36 @@ def _handler_for(fake: FakeWayback) -> type[BaseHTTPRequestHandler]:
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self._answer(family, parts.path, query)
 
-        def _answer(self, family: str, path: str, query: dict[str, list[str]]) -> None:
-            failure = {
+        def do_POST(self) -> None:
+            parts = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            form = parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
+            family = _family(parts.path)
+            fake._log(LoggedRequest(family, self.path, form, dict(self.headers.items())))
+            fake._wait()
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                failure = self._failure(family)
+                if failure is not None:
+                    self._send(failure, b"fake failure\n", "text/plain")
+                elif parts.path == "/save":
+                    status, answer = fake.save(self.headers.get("Authorization"), form)
+                    self._send(status, json.dumps(answer).encode(), "application/json")
+                else:
+                    self._send(404, b"not found\n", "text/plain")
+
+        def _failure(self, family: str) -> int | None:
+            if fake.fail_after is not None and len(fake.requests) > fake.fail_after:
+                return 503
+            return {
                 "cdx": fake.fail_cdx,
                 "availability": fake.fail_availability,
                 "playback": fake.fail_playback,
+                "timegate": fake.fail_timegate,
+                "save": fake.fail_save,
             }.get(family)
+
+        def _answer(self, family: str, path: str, query: dict[str, list[str]]) -> None:
+            failure = self._failure(family)
             if failure is not None:
                 self._send(failure, b"fake failure\n", "text/plain")
             elif family in ("cdx", "availability") and fake.garbage:
@@ -309,6 +426,13 @@ def _handler_for(fake: FakeWayback) -> type[BaseHTTPRequestHandler]:
                 self._send(200, text.encode(), content_type)
             elif family == "playback":
                 self._playback()
+            elif family == "timegate":
+                url = unquote(path.removeprefix("/timegate/"))
+                status, headers = fake.timegate(url, self.headers.get("Accept-Datetime"))
+                self._send(status, b"", "text/plain", headers)
+            elif family == "save" and path.startswith("/save/status/"):
+                answer = fake.save_status(path.removeprefix("/save/status/"))
+                self._send(200, json.dumps(answer).encode(), "application/json")
             else:
                 self._send(404, b"not found\n", "text/plain")
 
@@ -331,6 +455,13 @@ def _handler_for(fake: FakeWayback) -> type[BaseHTTPRequestHandler]:
                 return
             moment = datetime.strptime(nearest.timestamp, "%Y%m%d%H%M%S")
             headers = {"Memento-Datetime": moment.strftime("%a, %d %b %Y %H:%M:%S GMT")}
+            if nearest.statuscode.startswith("3"):
+                # A captured redirect: its body is the URL it pointed to, replayed as a
+                # redirect to that URL's capture (as the real archive does).
+                target = nearest.body.decode()
+                headers["Location"] = f"{fake.base_url}/web/{nearest.timestamp}{mode}/{target}"
+                self._send(int(nearest.statuscode), b"", nearest.mimetype, headers)
+                return
             body = nearest.body if mode == "id_" else FAKE_TOOLBAR + nearest.body
             self._send(int(nearest.statuscode), body, nearest.mimetype, headers)
 
@@ -359,4 +490,8 @@ def _family(path: str) -> str:
         return "availability"
     if path.startswith("/web/"):
         return "playback"
+    if path.startswith("/timegate/"):
+        return "timegate"
+    if path == "/save" or path.startswith("/save/"):
+        return "save"
     return "other"

@@ -17,7 +17,8 @@ Usage::
     with serve(routes) as base_url:
         requests.get(f"{base_url}/ok")
         assert base_url.hits("/flaky") == 0
-        print(base_url.requests)  # every request received, in order
+        print(base_url.requests)  # every request received, in order (with .received_at)
+        print(base_url.peak_in_flight)  # the most requests answered at once
 
 - A route is a `Route`, a list of Routes served in turn (the last one repeats), or a
   callable taking the `ReceivedRequest` and returning a Route.
@@ -75,6 +76,7 @@ class ReceivedRequest:
     method: str
     path: str  # with the query string
     headers: dict[str, str]
+    received_at: float = 0.0  # time.monotonic() when the request line was read
 
 
 RouteSpec = Route | list[Route] | Callable[[ReceivedRequest], Route]
@@ -88,6 +90,12 @@ class ServerURL(str):
     host: str
     port: int
     requests: list[ReceivedRequest]
+    _stats: dict[str, int]
+
+    @property
+    def peak_in_flight(self) -> int:
+        """The most requests this server was answering at once."""
+        return self._stats["peak"]
 
     def hits(self, path: str) -> int:
         """How many requests asked for `path` (query string ignored)."""
@@ -106,6 +114,7 @@ class _Server(ThreadingHTTPServer):
         self.counters: dict[str, int] = {}
         self.lock = threading.Lock()
         self.open_connections: set[socket.socket] = set()
+        self.stats = {"in_flight": 0, "peak": 0}
 
     def close_open_connections(self) -> None:
         # keep-alive connections outlive shutdown(); cut them so a stopped server is gone
@@ -152,7 +161,20 @@ class _Handler(BaseHTTPRequestHandler):
             super().finish()
 
     def _answer(self, send_body: bool) -> None:
-        request = ReceivedRequest(self.command, self.path, dict(self.headers.items()))
+        stats = self.server.stats
+        with self.server.lock:
+            stats["in_flight"] += 1
+            stats["peak"] = max(stats["peak"], stats["in_flight"])
+        try:
+            self._answer_counted(send_body)
+        finally:
+            with self.server.lock:
+                stats["in_flight"] -= 1
+
+    def _answer_counted(self, send_body: bool) -> None:
+        request = ReceivedRequest(
+            self.command, self.path, dict(self.headers.items()), time.monotonic()
+        )
         route = self.server.pick(request)
         if route.delay:
             time.sleep(route.delay)
@@ -209,6 +231,7 @@ def serve(routes: Mapping[str, RouteSpec], host: str = "127.0.0.1") -> Iterator[
     base_url.host = host
     base_url.port = port
     base_url.requests = server.received
+    base_url._stats = server.stats
     try:
         yield base_url
     finally:

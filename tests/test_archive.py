@@ -40,15 +40,19 @@ def fake() -> Iterator[FakeWayback]:
         yield server
 
 
-def client(base_url: str, **options: float) -> Wayback:
-    settings: dict[str, float] = {
+def client(base_url: str, **options: Any) -> Wayback:
+    settings: dict[str, Any] = {
         "cdx_per_minute": float("inf"),
         "availability_per_minute": float("inf"),
         "playback_per_minute": float("inf"),
         "pause_after_429": 60.0,
         "timeout": 5.0,
     } | options
-    return Wayback(base_url, **settings)  # type: ignore[arg-type]  # floats for float options
+    return Wayback(base_url, **settings)
+
+
+# The chain without the redirect method: the tests of the availability fallback.
+CDX_THEN_AVAILABILITY = ("cdx", "availability")
 
 
 # --- choosing a capture -------------------------------------------------------------
@@ -107,7 +111,7 @@ def test_cdx_query_asks_for_the_200_capture_closest_before(fake: FakeWayback) ->
     query = fake.requests[0].query
     assert fake.requests[0].family == "cdx"
     assert query["url"] == [STORY]
-    assert query["filter"] == ["statuscode:200"]
+    assert query["filter"] == ["statuscode:20[036]"]  # IABot takes 203 and 206 too
     assert query["to"] == ["20190817235959"]
     assert query["sort"] == ["closest"]
     assert query["closest"] == ["20190817235959"]
@@ -117,7 +121,11 @@ def test_cdx_query_asks_for_the_200_capture_closest_before(fake: FakeWayback) ->
 
 
 def test_every_request_carries_our_user_agent(fake: FakeWayback) -> None:
-    wayback = Wayback(fake.base_url, user_agent="citecheck-test/1 (+https://example.org/)")
+    wayback = Wayback(
+        fake.base_url,
+        user_agent="citecheck-test/1 (+https://example.org/)",
+        lookup_methods=CDX_THEN_AVAILABILITY,
+    )
     wayback.fetch_original(wayback.closest(STORY, "2019-08-17"))
     fake.fail_cdx = 503
     wayback.closest(STORY, "2019-08-17")
@@ -159,7 +167,9 @@ def test_an_unreadable_date_is_unknown_and_not_asked(fake: FakeWayback) -> None:
 def test_cdx_503_falls_back_to_the_availability_api(fake: FakeWayback) -> None:
     fake.fail_cdx = 503
 
-    capture = client(fake.base_url).closest(STORY, "2019-08-17")
+    capture = client(fake.base_url, lookup_methods=CDX_THEN_AVAILABILITY).closest(
+        STORY, "2019-08-17"
+    )
 
     assert capture.status is ArchiveStatus.FOUND
     # The availability API knows only "closest", in either direction.
@@ -173,7 +183,9 @@ def test_cdx_503_and_availability_503_is_unknown(fake: FakeWayback) -> None:
     fake.fail_cdx = 503
     fake.fail_availability = 503
 
-    capture = client(fake.base_url).closest(STORY, "2019-08-17")
+    capture = client(fake.base_url, lookup_methods=CDX_THEN_AVAILABILITY).closest(
+        STORY, "2019-08-17"
+    )
 
     assert capture.status is ArchiveStatus.UNKNOWN
     assert capture.error is not None and "503" in capture.error
@@ -182,7 +194,9 @@ def test_cdx_503_and_availability_503_is_unknown(fake: FakeWayback) -> None:
 def test_empty_availability_answer_during_a_cdx_outage_is_unknown(fake: FakeWayback) -> None:
     fake.fail_cdx = 503
 
-    capture = client(fake.base_url).closest("https://never.example/", "2019")
+    capture = client(fake.base_url, lookup_methods=CDX_THEN_AVAILABILITY).closest(
+        "https://never.example/", "2019"
+    )
 
     assert capture.status is ArchiveStatus.UNKNOWN
 
@@ -190,7 +204,9 @@ def test_empty_availability_answer_during_a_cdx_outage_is_unknown(fake: FakeWayb
 def test_garbage_json_is_unknown(fake: FakeWayback) -> None:
     fake.garbage = True
 
-    capture = client(fake.base_url).closest(STORY, "2019-08-17")
+    capture = client(fake.base_url, lookup_methods=CDX_THEN_AVAILABILITY).closest(
+        STORY, "2019-08-17"
+    )
 
     assert capture.status is ArchiveStatus.UNKNOWN
     assert capture.error is not None and "garbage" in capture.error
@@ -219,7 +235,7 @@ def test_connection_refused_is_unknown() -> None:
 def test_429_is_unknown_and_pauses_the_family(fake: FakeWayback) -> None:
     fake.fail_cdx = 429
     fake.fail_availability = 429
-    wayback = client(fake.base_url, pause_after_429=60.0)
+    wayback = client(fake.base_url, pause_after_429=60.0, lookup_methods=CDX_THEN_AVAILABILITY)
 
     first = wayback.closest(STORY, "2019-08-17")
     asked = len(fake.requests)
@@ -235,7 +251,7 @@ def test_429_is_unknown_and_pauses_the_family(fake: FakeWayback) -> None:
 
 def test_cdx_429_pauses_cdx_only(fake: FakeWayback) -> None:
     fake.fail_cdx = 429
-    wayback = client(fake.base_url)
+    wayback = client(fake.base_url, lookup_methods=CDX_THEN_AVAILABILITY)
 
     first = wayback.closest(STORY, "2019-08-17")
     fake.fail_cdx = None
@@ -349,7 +365,7 @@ def test_all_http_goes_through_the_given_session_with_a_timeout(fake: FakeWaybac
     adapter = CountingAdapter()
     session = requests.Session()
     session.mount("http://", adapter)
-    wayback = Wayback(fake.base_url, session=session)
+    wayback = Wayback(fake.base_url, session=session, lookup_methods=CDX_THEN_AVAILABILITY)
 
     wayback.fetch_original(wayback.closest(STORY, "2019-08-17"))
     fake.fail_cdx = 503

@@ -145,6 +145,7 @@ def test_archive_outage_is_unknown_never_not_archived(
 ) -> None:
     wayback.fail_cdx = 503
     wayback.fail_availability = 503
+    wayback.fail_playback = 503  # the /web/ redirect method is a third way in
     path = write_article(tmp_path, site)
     code, report, _ = run_check(
         tmp_path, path, "--allow-private", "--wayback-url", wayback.base_url
@@ -156,6 +157,7 @@ def test_archive_outage_is_unknown_never_not_archived(
     # An outage is not remembered: once the archive is back, the capture is found.
     wayback.fail_cdx = None
     wayback.fail_availability = None
+    wayback.fail_playback = None
     _, report, _ = run_check(tmp_path, path, "--allow-private", "--wayback-url", wayback.base_url)
     assert refs(report)["ferry"]["archive"]["status"] == "found"
 
@@ -428,3 +430,41 @@ def test_report_lists_runs(tmp_path: Path) -> None:
     assert result.stdout.startswith("1\tcheck\tcomplete")
     missing = citecheck("report", "--db", tmp_path / "none.db", cwd=tmp_path)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_fail_on_new_fails_only_on_problems_the_previous_run_did_not_have(
+    tmp_path: Path, site: ServerURL
+) -> None:
+    path = write_article(tmp_path, site)
+    args = ("--allow-private", "--no-archive", "--fail-on", "new")
+    code, _, _ = run_check(tmp_path, path, *args)
+    assert code == 1  # no earlier run: the dead ferry link is new
+    code, _, _ = run_check(tmp_path, path, *args)
+    assert code == 0  # the same dead link again: nothing new
+    code, _, _ = run_check(tmp_path, path, "--allow-private", "--no-archive")
+    assert code == 1  # --fail-on any (the default) still fails on it
+    path.write_text(
+        path.read_text().replace(
+            "== References ==",
+            f"Gulls nest on the quay.<ref>{{{{cite web |url={site}/gulls |title=Gulls}}}}</ref>"
+            "\n\n== References ==",
+        )
+    )
+    code, _, _ = run_check(tmp_path, path, *args)
+    assert code == 1  # a second dead link appeared
+
+
+def test_a_status_only_links_fetch_is_not_reused_as_page_text(
+    tmp_path: Path, site: ServerURL
+) -> None:
+    path = write_article(tmp_path, site)
+    links = citecheck(
+        "links", path, "--allow-private", "--db", tmp_path / "c.db", "--format", "json",
+        cwd=tmp_path,
+    )
+    assert links.returncode in (0, 1), links.stderr
+    crane_hits = site.hits("/crane")
+    _, report, _ = run_check(tmp_path, path, "--allow-private", "--no-archive")
+    assert site.hits("/crane") > crane_hits  # fetched again, for its text
+    claim = report["documents"][0]["claims"][0]
+    assert claim["verdicts"][0]["verdict"] == "supported"

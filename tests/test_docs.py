@@ -7,14 +7,13 @@ from pathlib import Path
 import click
 import pytest
 
-from citecheck.cli import cli
+from citecheck.cli import all_commands
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
 
 def _commands() -> list[tuple[str, click.Command]]:
-    assert isinstance(cli, click.Group)
-    return sorted(cli.commands.items())
+    return sorted(all_commands().items())
 
 
 @pytest.mark.parametrize(("name", "command"), _commands())

@@ -30,6 +30,7 @@ def example_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     work = tmp_path_factory.mktemp("example")
     result = citecheck(
         "check", ARTICLE, "--replay", WARC, "--db", work / "c.db", "--out", work / "out", "-q",
+        "--drift",
         cwd=work,
     )
     assert result.returncode == 1, result.stderr  # one dead link has no archive: a problem
@@ -124,3 +125,31 @@ def test_report_renders_again_from_the_database_alone(example_run: Any) -> None:
     assert again["documents"] == report["documents"]
     assert (work / "out" / "run-1.html").read_text().lstrip().lower().startswith("<!doctype html")
     assert "Kestrel Point" in (work / "out" / "run-1.md").read_text()
+
+
+def test_dead_link_gets_the_exact_wikitext_fix(example_run: Any) -> None:
+    _, report, _ = example_run
+    strand = references_by_url(report)["https://heritage.example/people/amelia-strand"]
+    (fix,) = [c["message"] for c in strand["checks"] if c["name"] == "fix"]
+    assert "|archive-url=https://web.archive.org/web/20210412093000/" in fix
+    assert "|archive-date=2021-04-12" in fix
+    assert "|url-status=dead" in fix
+
+
+def test_an_archive_link_of_another_page_is_flagged(example_run: Any) -> None:
+    _, report, _ = example_run
+    grant = references_by_url(report)[
+        "https://blog.example/2019/05/council-backs-kestrel-point-restoration.html"
+    ]
+    assert "archive_url_mismatch" in {c["name"] for c in grant["checks"]}
+
+
+def test_a_page_edited_after_it_was_cited_shows_drift(example_run: Any) -> None:
+    _, report, _ = example_run
+    (document,) = report["documents"]
+    claim = next(c for c in document["claims"] if "automated in 1962" in c["text"])
+    (drift,) = [k for v in claim["verdicts"] for k in v["checks"] if k["name"] == "content_drift"]
+    assert drift["level"] == "warning"
+    others = [k["name"] for c in document["claims"] if c is not claim
+              for v in c["verdicts"] for k in v["checks"]]
+    assert "content_drift" not in others

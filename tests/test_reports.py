@@ -358,7 +358,7 @@ const count = { textContent: "" };
 global.window = { setTimeout: function (fn) { fn(); } };
 global.document = {
   getElementById: function (id) { return id === "filters" ? form : count; },
-  querySelectorAll: function () { return items; },
+  querySelectorAll: function (selector) { return selector === "[data-filter-item]" ? items : []; },
 };
 eval(process.argv[2]);
 const wanted = JSON.parse(process.argv[3]);

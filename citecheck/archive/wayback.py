@@ -11,18 +11,23 @@ checked before anything reads the body. waybackpy does what it does well on the 
 the CDX query, `CDXSnapshot` turns a row into a checked snapshot, and
 `check_for_blocked_site` recognises a site excluded from the archive.
 
-Choosing a capture follows InternetArchiveBot: the 200 capture closest *before* the date
-first, then the closest after. CDX is asked first; when it cannot be asked (5xx, 429,
-timeout, garbage), the availability API is the fallback. An empty availability answer is
-not trusted as "none" in that case (the API answers empty under load), so an outage
-always comes out UNKNOWN, never NOT_FOUND.
+Choosing a capture follows InternetArchiveBot: the capture closest *before* the date
+with status 200 (or 203/206) first, then the closest after. CDX is asked first; when it
+cannot be asked (5xx, 429, timeout, garbage), the direct redirect method lychee uses
+(`/web/<TS>/<url>`, Location read without following) is next, then the availability
+API. The fallbacks only know "nearest", in either direction. An empty availability
+answer is never trusted as "none" (the API answers empty under load), so an outage
+always comes out UNKNOWN, never NOT_FOUND. Each endpoint family has its own rate
+limiter, paused for a minute after a 429.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +49,13 @@ DEFAULT_USER_AGENT = "citecheck/0.1 (+https://example.org/citecheck)"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 CDX_FIELDS = ("timestamp", "original", "statuscode", "mimetype")
+# Asked in this order; see `Wayback.closest`.
+DEFAULT_LOOKUP_METHODS = ("cdx", "redirect", "availability")
+_METHOD_NAMES = {"cdx": "CDX", "redirect": "redirect method", "availability": "availability API"}
+# What InternetArchiveBot accepts as a capture of the page itself.
+USABLE_CAPTURE_STATUSES = frozenset({200, 203, 206})
+USABLE_CAPTURE_FILTER = "statuscode:20[036]"
+_CAPTURE_PATH = re.compile(r"/web/(?P<timestamp>\d{14})(?:[a-z]{2}_)?/(?P<url>.+)$", re.DOTALL)
 _BLOCKED_STATUSES = frozenset({401, 403, 429, 451})
 
 
@@ -80,7 +92,18 @@ class Wayback:
         playback_per_minute: float = 300.0,
         pause_after_429: float = DEFAULT_PAUSE_AFTER_429,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        lookup_methods: Sequence[str] = DEFAULT_LOOKUP_METHODS,
     ) -> None:
+        unknown_methods = [m for m in lookup_methods if m not in _METHOD_NAMES]
+        if unknown_methods or not lookup_methods:
+            known = ", ".join(_METHOD_NAMES)
+            raise UsageError(f"unknown archive lookup method {unknown_methods}; known: {known}")
+        self.lookup_methods = tuple(lookup_methods)
+        self._lookups: dict[str, Callable[[str, str], Capture | None]] = {
+            "cdx": self._closest_from_cdx,
+            "redirect": self._closest_from_redirect,
+            "availability": self._closest_from_availability,
+        }
         self.base_url = base_url.rstrip("/")
         self._owns_session = session is None
         self.session = session if session is not None else requests.Session()
@@ -108,32 +131,34 @@ class Wayback:
 
     def closest(self, url: str, when: str | None = None) -> Capture:
         """The usable capture of `url` closest before `when` (else after); never raises
-        for a per-URL problem. `when` is an ISO date at any precision, None for now."""
+        for a per-URL problem. `when` is an ISO date at any precision, None for now.
+
+        The methods of `lookup_methods` are asked in turn until one answers: an
+        endpoint that cannot be asked passes the question on, and when none answers
+        the capture is UNKNOWN, never NOT_FOUND."""
         if not url.startswith(("http://", "https://")):
             return _unknown(url, f"not an http(s) URL: {url!r}")
         try:
             target = end_of_period(when)
         except ValueError as error:
             return _unknown(url, f"cannot read the date: {error}")
-        try:
-            return self._closest_from_cdx(url, target)
-        except _Excluded:
-            return Capture(
-                original_url=url,
-                status=ArchiveStatus.NOT_FOUND,
-                error="excluded from the Wayback Machine (robots.txt or owner request)",
-            )
-        except _ArchiveUnavailable as cdx_error:
-            cdx_reason = f"CDX: {cdx_error}"
-        try:
-            capture = self._closest_from_availability(url, target)
-        except _ArchiveUnavailable as availability_error:
-            return _unknown(url, f"{cdx_reason}; availability API: {availability_error}")
-        if capture is not None:
-            return capture
-        return _unknown(
-            url, f"{cdx_reason}; availability API found nothing, which it also says under load"
-        )
+        reasons: list[str] = []
+        for method in self.lookup_methods:
+            try:
+                capture = self._lookups[method](url, target)
+            except _Excluded:
+                return Capture(
+                    original_url=url,
+                    status=ArchiveStatus.NOT_FOUND,
+                    error="excluded from the Wayback Machine (robots.txt or owner request)",
+                )
+            except _ArchiveUnavailable as error:
+                reasons.append(f"{_METHOD_NAMES[method]}: {error}")
+                continue
+            if capture is not None:
+                return capture
+            reasons.append(f"{_METHOD_NAMES[method]} found nothing, which it also says under load")
+        return _unknown(url, "; ".join(reasons) or "no lookup method configured")
 
     def playback_url(self, timestamp: str, original: str) -> str:
         """The browser view of a capture: {base}/web/{timestamp}/{original}."""
@@ -149,12 +174,16 @@ class Wayback:
                 original = rest  # the exact URL the archive recorded (scheme, www, …)
         return f"{self.base_url}/web/{capture.timestamp}id_/{original}"
 
-    def _closest_from_cdx(self, url: str, target: str) -> Capture:
+    def _closest_from_cdx(self, url: str, target: str) -> Capture | None:
         chosen = self._cdx_query(url, target, to_timestamp=target)
         if chosen is None:
             chosen = self._cdx_query(url, target, from_timestamp=target)
         if chosen is None:
-            return Capture(original_url=url, status=ArchiveStatus.NOT_FOUND, error="no 200 capture")
+            return Capture(
+                original_url=url,
+                status=ArchiveStatus.NOT_FOUND,
+                error="no capture with status 200, 203 or 206",
+            )
         return self._found(url, chosen.timestamp, chosen.original, chosen.statuscode)
 
     def _cdx_query(
@@ -172,7 +201,7 @@ class Wayback:
                 user_agent=self.user_agent,
                 start_timestamp=from_timestamp,
                 end_timestamp=to_timestamp,
-                filters=["statuscode:200"],
+                filters=[USABLE_CAPTURE_FILTER],
                 sort="closest",
                 closest=target,
                 limit="1",
@@ -193,7 +222,9 @@ class Wayback:
         # Defensive: a server (or a replayed answer) that ignored the filters must not
         # hand us a 404 capture or one on the wrong side of the date.
         for snapshot in snapshots:
-            if snapshot.statuscode != "200":
+            if not snapshot.statuscode.isdigit() or (
+                int(snapshot.statuscode) not in USABLE_CAPTURE_STATUSES
+            ):
                 continue
             if to_timestamp is not None and snapshot.timestamp > to_timestamp:
                 continue
@@ -201,6 +232,50 @@ class Wayback:
                 continue
             return snapshot
         return None
+
+    def _closest_from_redirect(self, url: str, target: str) -> Capture | None:
+        """lychee's method: GET /web/<target>id_/<url> without following; the Location
+        names the nearest capture, which is then asked (again without following) whether
+        it recorded a 200. A 404 without Memento-Datetime is the archive saying "none"."""
+        first = self._get(
+            self.playback_limiter,
+            "redirect method",
+            f"{self.base_url}/web/{target}id_/{url}",
+            stream=True,
+        )
+        with first:
+            if first.status_code == 404 and "Memento-Datetime" not in first.headers:
+                return Capture(
+                    original_url=url,
+                    status=ArchiveStatus.NOT_FOUND,
+                    error="no capture (the archive answered 404 to the redirect method)",
+                )
+            if first.is_redirect:
+                location = first.headers.get("Location", "")
+            elif 200 <= first.status_code < 300 and "Memento-Datetime" in first.headers:
+                location = first.url  # the target second is itself a capture
+            else:
+                raise _ArchiveUnavailable(_describe_status(first))
+        match = _CAPTURE_PATH.search(location)
+        if match is None:
+            raise _ArchiveUnavailable(f"garbage answer: Location {location[:80]!r}")
+        timestamp, original = match["timestamp"], match["url"]
+        if location == first.url:
+            recorded = first.status_code
+        else:
+            second = self._get(
+                self.playback_limiter,
+                "redirect method",
+                f"{self.base_url}/web/{timestamp}id_/{original}",
+                stream=True,
+            )
+            with second:
+                recorded = second.status_code
+        if recorded not in USABLE_CAPTURE_STATUSES:
+            # The nearest capture is an error or a redirect: this method cannot say
+            # whether a usable one exists, so it passes the question on.
+            raise _ArchiveUnavailable(f"the nearest capture {timestamp} recorded HTTP {recorded}")
+        return self._found(url, timestamp, original, str(recorded))
 
     def _closest_from_availability(self, url: str, target: str) -> Capture | None:
         response = self._get(
@@ -217,7 +292,9 @@ class Wayback:
         if not is_timestamp(timestamp):
             raise _ArchiveUnavailable(f"garbage answer: bad timestamp {timestamp!r}")
         status = str(closest.get("status", ""))
-        if closest.get("available") is False or status != "200":
+        if closest.get("available") is False or not (
+            status.isdigit() and int(status) in USABLE_CAPTURE_STATUSES
+        ):
             return None
         _, found, original = str(closest.get("url", "")).partition(f"/web/{timestamp}/")
         return self._found(url, timestamp, original if found and original else url, status)
@@ -237,6 +314,8 @@ class Wayback:
         family: str,
         url: str,
         params: dict[str, str] | None = None,
+        *,
+        stream: bool = False,
     ) -> requests.Response:
         if not limiter.acquire():
             raise _ArchiveUnavailable(
@@ -249,12 +328,14 @@ class Wayback:
                 headers={"User-Agent": self.user_agent},
                 timeout=self.timeout,
                 allow_redirects=False,
+                stream=stream,
             )
         except requests.Timeout:
             raise _ArchiveUnavailable(f"timed out after {self.timeout:g} s") from None
         except requests.RequestException as error:
             raise _ArchiveUnavailable(f"{type(error).__name__}: {error}") from None
         if response.status_code == 429:
+            response.close()
             limiter.pause()
             raise _ArchiveUnavailable(
                 f"HTTP 429 Too Many Requests; {family} paused for {limiter.pause_seconds:g} s"
@@ -273,7 +354,12 @@ class Wayback:
                 error=f"no archived capture to fetch (archive status {capture.status})",
                 via="archive",
             )
-        target = self.original_url(capture)
+        fetch, _ = self.fetch_archived(self.original_url(capture))
+        return fetch
+
+    def fetch_archived(self, target: str) -> tuple[Fetch, str | None]:
+        """GET a capture URL (redirects followed) and its final Memento-Datetime, which
+        tells a capture (even one that recorded a 404) from the archive saying "none"."""
         fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
         if not self.playback_limiter.acquire():
             return Fetch(
@@ -282,7 +368,7 @@ class Wayback:
                 error="archive playback paused after HTTP 429; not asked",
                 fetched_at=fetched_at,
                 via="archive",
-            )
+            ), None
         started = time.perf_counter()
         try:
             with self.session.get(
@@ -293,20 +379,21 @@ class Wayback:
             ) as response:
                 body, truncated = _read_capped(response, self.max_bytes)
         except requests.Timeout:
-            return self._failed(target, LinkStatus.TIMEOUT, "timed out", fetched_at, started)
+            return self._failed(target, LinkStatus.TIMEOUT, "timed out", fetched_at, started), None
         except requests.TooManyRedirects:
             message = "too many redirects"
-            return self._failed(target, LinkStatus.BROKEN, message, fetched_at, started)
+            return self._failed(target, LinkStatus.BROKEN, message, fetched_at, started), None
         except requests.RequestException as error:
             message = f"{type(error).__name__}: {error}"
-            return self._failed(target, LinkStatus.UNREACHABLE, message, fetched_at, started)
+            failed = self._failed(target, LinkStatus.UNREACHABLE, message, fetched_at, started)
+            return failed, None
         code = response.status_code
         if code == 429:
             self.playback_limiter.pause()
         redirects = tuple(
             Redirect(url=step.url, http_status=step.status_code) for step in response.history
         )
-        return Fetch(
+        fetch = Fetch(
             url=target,
             status=_link_status(code, bool(redirects)),
             http_status=code,
@@ -320,6 +407,7 @@ class Wayback:
             fetched_at=fetched_at,
             via="archive",
         )
+        return fetch, response.headers.get("Memento-Datetime")
 
     def _failed(
         self, url: str, status: LinkStatus, error: str, fetched_at: str, started: float
@@ -338,10 +426,13 @@ def _unknown(url: str, error: str) -> Capture:
     return Capture(original_url=url, status=ArchiveStatus.UNKNOWN, error=error)
 
 
+def _describe_status(response: requests.Response) -> str:
+    return f"HTTP {response.status_code} {response.reason or ''}".strip()
+
+
 def _require_ok(response: requests.Response) -> None:
     if response.status_code != 200:
-        reason = response.reason or ""
-        raise _ArchiveUnavailable(f"HTTP {response.status_code} {reason}".strip())
+        raise _ArchiveUnavailable(_describe_status(response))
 
 
 def _parse_cdx_json(text: str) -> list[CDXSnapshot]:

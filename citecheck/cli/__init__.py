@@ -8,20 +8,42 @@ Each command lives in its own module; this one only assembles the group.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
 
 import click
 
 from citecheck import __version__
-from citecheck.cli.check import check, verify
 from citecheck.cli.config import load_config_defaults
-from citecheck.cli.report import report
-from citecheck.cli.score import score
 from citecheck.errors import CitecheckError
 
+# name -> "module:attribute". Commands are imported only when run, so `citecheck links`
+# does not pay for loading the text-extraction and verdict libraries.
+COMMANDS = {
+    "archive": "citecheck.cli.archive:archive",
+    "check": "citecheck.cli.check:check",
+    "links": "citecheck.cli.links:links",
+    "report": "citecheck.cli.report:report",
+    "score": "citecheck.cli.score:score",
+    "serve": "citecheck.cli.serve:serve",
+    "verify": "citecheck.cli.check:verify",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="citecheck")
 @click.option(
     "--config",
@@ -33,17 +55,14 @@ from citecheck.errors import CitecheckError
 def cli(ctx: click.Context, config_path: str | None) -> None:
     """Check that what a document cites still exists and still says what it claims."""
     assert isinstance(ctx.command, click.Group)
-    ctx.default_map = load_config_defaults(ctx.command, config_path)
+    ctx.default_map = load_config_defaults(ctx, config_path)
 
 
-for command in (check, verify, score, report):
-    cli.add_command(command)
-
-# Commands under construction register themselves once their module exists: the
-# module `citecheck.cli.NAME` must define a click command called NAME.
-for name in ("links", "archive", "serve"):
-    if importlib.util.find_spec(f"citecheck.cli.{name}") is not None:
-        cli.add_command(getattr(importlib.import_module(f"citecheck.cli.{name}"), name))
+def all_commands() -> dict[str, click.Command]:
+    """Every command, imported (for documentation checks and config validation)."""
+    ctx = click.Context(cli)
+    found = {name: cli.get_command(ctx, name) for name in cli.list_commands(ctx)}
+    return {name: command for name, command in found.items() if command is not None}
 
 
 def main() -> None:

@@ -59,12 +59,12 @@ def _option_keys(command: click.Command) -> dict[str, str]:
 
 
 def defaults_from_table(
-    group: click.Group, table: dict[str, Any], source: Path
+    commands: dict[str, click.Command], table: dict[str, Any], source: Path
 ) -> dict[str, dict[str, Any]]:
     """click `default_map` from a config table; an unknown key is a usage error."""
     default_map: dict[str, dict[str, Any]] = {}
     known_anywhere: set[str] = set()
-    for name, command in group.commands.items():
+    for name, command in commands.items():
         keys = _option_keys(command)
         known_anywhere.update(keys)
         chosen: dict[str, Any] = {}
@@ -83,20 +83,30 @@ def defaults_from_table(
             default_map[name] = chosen
     for key, value in table.items():
         if isinstance(value, dict):
-            if key not in group.commands:
+            if key not in commands:
                 raise UsageError(f"{source}: unknown table [{key}]")
         elif key not in known_anywhere:
             raise UsageError(f"{source}: unknown option {key!r}")
     return default_map
 
 
-def load_config_defaults(group: click.Group, explicit: str | None) -> dict[str, dict[str, Any]]:
+def load_config_defaults(ctx: click.Context, explicit: str | None) -> dict[str, dict[str, Any]]:
+    """The group's default_map from the config file, if there is one."""
     if explicit is not None:
         path = Path(explicit)
         if not path.is_file():
             raise UsageError(f"no such config file: {path}")
-        return defaults_from_table(group, read_table(path), path)
-    found = find_config(Path.cwd())
+        found: tuple[Path, dict[str, Any]] | None = (path, read_table(path))
+    else:
+        found = find_config(Path.cwd())
     if found is None:
         return {}
-    return defaults_from_table(group, found[1], found[0])
+    return defaults_from_table(_commands(ctx), found[1], found[0])
+
+
+def _commands(ctx: click.Context) -> dict[str, click.Command]:
+    """Every command of the group (validating keys needs all of them: imports them)."""
+    group = ctx.command
+    assert isinstance(group, click.Group)
+    found = {name: group.get_command(ctx, name) for name in group.list_commands(ctx)}
+    return {name: command for name, command in found.items() if command is not None}

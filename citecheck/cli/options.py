@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from citecheck.fetch import FetchOptions
+from citecheck.inputs import read_titles_file
 from citecheck.pipeline import RunOptions
 from citecheck.reports import FORMATS
 
@@ -60,6 +61,9 @@ def run_options(func: F) -> F:
         click.option("--wayback-url", envvar="CITECHECK_WAYBACK_URL",
                      help="Base URL of the Wayback Machine [env CITECHECK_WAYBACK_URL]."),
         click.option("--no-archive", is_flag=True, help="Do not look up archived copies."),
+        click.option("--drift", is_flag=True,
+                     help="Also judge live pages against their capture near the access-date, "
+                          "to see whether they changed after they were cited."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=15.0,
                      show_default=True, help="Read timeout per request, in seconds."),
         click.option("--max-bytes", type=click.IntRange(min=1024), default=10 * 2**20,
@@ -69,6 +73,29 @@ def run_options(func: F) -> F:
         click.option("--user-agent", default=FetchOptions().user_agent, show_default=True,
                      help="User-Agent header sent with every request."),
         click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary table."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def source_options(func: F) -> F:
+    """Where `check` may also find articles and how it checks identifiers."""
+    decorators = [
+        click.option("--wiki", metavar="LANG",
+                     help="Language edition for --title (en, de, fr, ...); default en."),
+        click.option("--title", "titles", multiple=True, metavar="TITLE",
+                     help="A Wikipedia article to check by title (or URL); repeatable."),
+        click.option("--titles", "titles_file", type=click.Path(dir_okay=False),
+                     help="A file listing Wikipedia titles or URLs, one a line."),
+        click.option("--mediawiki-api", metavar="URL",
+                     help="MediaWiki Action API to use instead of the article host's /w/api.php."),
+        click.option("--crossref-url", metavar="URL",
+                     help="Crossref REST API base URL (default https://api.crossref.org)."),
+        click.option("--mailto", metavar="EMAIL",
+                     help="Contact address sent to Crossref in the User-Agent, as it asks."),
+        click.option("--no-crossref", is_flag=True,
+                     help="Do not compare DOIs with Crossref's metadata."),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -95,6 +122,20 @@ def build_run_options(params: dict[str, Any]) -> RunOptions:
         wayback_url=params["wayback_url"],
         archive=not params["no_archive"],
         workers=params["max_concurrency"],
+        wiki=params.get("wiki"),
+        titles=_titles(params),
+        mediawiki_api=params.get("mediawiki_api"),
+        crossref=not params.get("no_crossref", False),
+        crossref_url=params.get("crossref_url"),
+        mailto=params.get("mailto"),
+        drift=params.get("drift", False),
     )
+
+
+def _titles(params: dict[str, Any]) -> tuple[str, ...]:
+    titles = list(params.get("titles") or ())
+    if params.get("titles_file"):
+        titles += read_titles_file(params["titles_file"])  # InputError: one line, exit 2
+    return tuple(titles)
 
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import PurePath
 
-from citecheck.documents import markdown, plaintext, wikitext
+from citecheck.documents import bibtex, csljson, html, markdown, plaintext, wikitext
 from citecheck.documents.reading import read_text
 from citecheck.errors import UnsupportedInput
 from citecheck.models import Document
@@ -21,21 +21,37 @@ PARSERS: dict[str, Callable[[str, str], Document]] = {
     plaintext.KIND: plaintext.parse,
     wikitext.KIND: wikitext.parse,
     markdown.KIND: markdown.parse,
+    html.KIND: html.parse,
+    bibtex.KIND: bibtex.parse,
+    csljson.KIND: csljson.parse,
 }
 
 _EXTENSIONS = {
     ".wiki": "wikitext", ".wikitext": "wikitext", ".mediawiki": "wikitext",
     ".md": "markdown", ".markdown": "markdown", ".txt": "plaintext",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".bib": "bibtex", ".bibtex": "bibtex",
+    ".json": "csljson", ".csljson": "csljson",
 }  # fmt: skip
 _WIKITEXT_SIGNS = re.compile(r"<ref[\s>/]|\{\{\s*cite\s|\{\{\s*citation\s*\|", re.I)
+_HTML_SIGNS = re.compile(
+    r"\A\s*(?:<!doctype\s+html|<html[\s>])|class=\"[^\"]*\bmw-parser-output\b"
+    r"|<sup\b[^>]*\bclass=\"[^\"]*\b(?:reference|mw-ref)\b",
+    re.I,
+)
 _MARKDOWN_SIGNS = re.compile(r"^\[\^[^\]]+\]:|\]\(https?://|^\[[^\]]+\]:\s*https?://", re.M)
 
 
 def detect_kind(name: str, text: str) -> str:
-    """"plaintext", "wikitext" or "markdown": by file extension, else by what the text holds."""
+    """A kind of PARSERS: by file extension, else by what the text holds."""
     suffix = PurePath(name).suffix.lower() if name and name != "-" else ""
     if suffix in _EXTENSIONS:
         return _EXTENSIONS[suffix]
+    if _HTML_SIGNS.search(text[:200_000]):
+        return "html"
+    if csljson.looks_like_csljson(text):
+        return "csljson"
+    if bibtex.SIGNS.search(text) and not _WIKITEXT_SIGNS.search(text):
+        return "bibtex"
     if _WIKITEXT_SIGNS.search(text):
         return "wikitext"
     if _MARKDOWN_SIGNS.search(text):

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from citecheck.dates import DATE_PATTERN, normalize_date
+from citecheck.models import Reference
 
 URL_PATTERN = re.compile(r"https?://[^\s<>\"'\]\[]+[^\s<>\"'\]\[.,;:!?)]")
 _QUOTED_TITLE = re.compile(r"[\"“](?P<title>.+?)[\"”](?=[.,;:]?(?:\s|$))")
@@ -169,3 +170,41 @@ def parse_citation_text(text: str) -> CitationFields:
     elif any(kind == "doi" for kind, _ in fields.identifiers):
         fields.kind = "journal"
     return fields
+
+
+class _Keep:
+    """Marks an override that was not given (None is a real value: "no title")."""
+
+
+_KEEP = _Keep()
+
+
+def reference_from_fields(
+    fields: CitationFields,
+    *,
+    ref_id: str,
+    marker: str,
+    raw: str = "",
+    line: int | None = None,
+    url: str | _Keep | None = _KEEP,
+    title: str | _Keep | None = _KEEP,
+) -> Reference:
+    """The Reference a written-out citation describes; `url`/`title`, when given, win."""
+    return Reference(
+        id=ref_id,
+        marker=marker,
+        url=fields.url if isinstance(url, _Keep) else url,
+        title=fields.title if isinstance(title, _Keep) else title,
+        authors=fields.authors,
+        date=fields.date,
+        work=fields.work,
+        publisher=fields.publisher,
+        access_date=fields.access_date,
+        archive_url=fields.archive_url,
+        archive_date=fields.archive_date,
+        kind=fields.kind,
+        identifiers=tuple(fields.identifiers),
+        raw=raw,
+        line=line,
+        extra=tuple(fields.extra),
+    )

@@ -21,7 +21,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from citecheck.documents.assemble import assemble
-from citecheck.documents.citation_text import parse_citation_text
+from citecheck.documents.citation_text import parse_citation_text, reference_from_fields
 from citecheck.documents.claims import MarkedText, build_claims, normalise_space, slugify
 from citecheck.models import Document, Reference
 
@@ -153,23 +153,14 @@ class _Collector:
         fields = parse_citation_text(written)
         line = next((_map_start(t.map) for t in inlines if t.map), None)
         url = fields.url or (links[0][0] if links else None)
-        self.references["^" + label] = Reference(
-            id=f"fn-{slugify(label)}",
+        self.references["^" + label] = reference_from_fields(
+            fields,
+            ref_id=f"fn-{slugify(label)}",
             marker="^" + label,
             url=url,
             title=fields.title or (links[0][1] if links and links[0][1] != links[0][0] else None),
-            authors=fields.authors,
-            date=fields.date,
-            work=fields.work,
-            publisher=fields.publisher,
-            access_date=fields.access_date,
-            archive_url=fields.archive_url,
-            archive_date=fields.archive_date,
-            kind=fields.kind,
-            identifiers=tuple(fields.identifiers),
             raw=self.lines[line].strip() if line is not None else written,
             line=line + 1 if line is not None else None,
-            extra=tuple(fields.extra),
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from citecheck.documents.assemble import assemble
-from citecheck.documents.citation_text import parse_citation_text
+from citecheck.documents.citation_text import parse_citation_text, reference_from_fields
 from citecheck.documents.claims import MarkedText, build_claims, normalise_space
 from citecheck.models import Document, Reference
 
@@ -102,24 +102,8 @@ def _parse_body(lines: list[str], end: int) -> tuple[MarkedText, str | None]:
 
 
 def _reference(number: str, entry: str, line: int) -> Reference:
-    fields = parse_citation_text(entry)
-    return Reference(
-        id=f"ref-{number}",
-        marker=number,
-        url=fields.url,
-        title=fields.title,
-        authors=fields.authors,
-        date=fields.date,
-        work=fields.work,
-        publisher=fields.publisher,
-        access_date=fields.access_date,
-        archive_url=fields.archive_url,
-        archive_date=fields.archive_date,
-        kind=fields.kind,
-        identifiers=tuple(fields.identifiers),
-        raw=entry,
-        line=line,
-        extra=tuple(fields.extra),
+    return reference_from_fields(
+        parse_citation_text(entry), ref_id=f"ref-{number}", marker=number, raw=entry, line=line
     )
 
 

@@ -38,7 +38,7 @@ from citecheck.models import Document, Reference
 
 KIND = "wikitext"
 
-_SKIPPED_SECTIONS = {
+SKIPPED_SECTIONS = {
     "references", "notes", "citations", "footnotes", "sources", "external links",
     "see also", "further reading", "bibliography", "notes and references", "works cited",
 }  # fmt: skip
@@ -238,7 +238,7 @@ class _Body:
                 title = normalise_space(str(node.title.strip_code())).lower()
                 if skipping_level is not None and node.level <= skipping_level:
                     skipping_level = None
-                if skipping_level is None and title in _SKIPPED_SECTIONS:
+                if skipping_level is None and title in SKIPPED_SECTIONS:
                     skipping_level = node.level
                 continue
             if skipping_level is None:

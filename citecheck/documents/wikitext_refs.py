@@ -15,7 +15,11 @@ from mwparserfromhell.nodes import ExternalLink, Template
 from mwparserfromhell.wikicode import Wikicode
 
 from citecheck.dates import normalize_date
-from citecheck.documents.citation_text import URL_PATTERN, parse_citation_text
+from citecheck.documents.citation_text import (
+    URL_PATTERN,
+    parse_citation_text,
+    reference_from_fields,
+)
 from citecheck.models import Reference
 
 # Other-language parameter names -> the English ones ({{Internetquelle}}, {{lien web}}, ...).
@@ -143,22 +147,7 @@ def _from_text(ref_id: str, marker: str, contents: Wikicode) -> Reference:
         url = match.group(0)
     if title and url and title == url:
         title = None
-    return Reference(
-        id=ref_id,
-        marker=marker,
-        url=url,
-        title=title,
-        authors=fields.authors,
-        date=fields.date,
-        work=fields.work,
-        publisher=fields.publisher,
-        access_date=fields.access_date,
-        archive_url=fields.archive_url,
-        archive_date=fields.archive_date,
-        kind=fields.kind,
-        identifiers=tuple(fields.identifiers),
-        extra=tuple(fields.extra),
-    )
+    return reference_from_fields(fields, ref_id=ref_id, marker=marker, url=url, title=title)
 
 
 def reference_from_contents(

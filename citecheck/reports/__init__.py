@@ -1,7 +1,13 @@
 """Report renderers: one function per format, ReportJSON in, text out, and a registry.
 
-    render(report, "md")                      -> str
-    write_reports(report, ["json", "html"], out_dir) -> [out_dir/report.json, ...]
+    render(report, "md")                              -> str
+    render_files(report, "csv")                       -> {"references": ..., "links": ..., ...}
+    write_reports(report, ["json", "csv"], out_dir)   -> [out_dir/report.json,
+                                                          out_dir/report-references.csv, ...]
+
+Most formats are one file (`FORMATS`); a format in `FILE_SETS` writes several,
+`<stem>-<part>.<ext>`. Formats that can use `RenderOptions` (the HTML report: links
+to Datasette, the history chart) are listed in `WITH_OPTIONS`.
 """
 
 from __future__ import annotations
@@ -10,16 +16,37 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from citecheck.errors import UsageError
+from citecheck.reports.csv_report import render_csv_files
 from citecheck.reports.html import render_html
 from citecheck.reports.json_report import render_json
 from citecheck.reports.markdown import render_markdown
+from citecheck.reports.options import NO_OPTIONS, RenderOptions
 from citecheck.schema import ReportJSON
 
 Renderer = Callable[[ReportJSON], str]
+FileSetRenderer = Callable[[ReportJSON], dict[str, str]]
+
+FILE_SETS: dict[str, FileSetRenderer] = {
+    "csv": render_csv_files,
+}
+
+
+def _several_files(fmt: str) -> Renderer:
+    def refuse(report: ReportJSON) -> str:
+        raise UsageError(f"the {fmt} report is several files: use write_reports or render_files")
+
+    return refuse
+
 
 FORMATS: dict[str, Renderer] = {
     "json": render_json,
     "md": render_markdown,
+    "html": render_html,
+    # Listed so that option parsing knows the name; written through FILE_SETS.
+    **{fmt: _several_files(fmt) for fmt in FILE_SETS},
+}
+
+WITH_OPTIONS: dict[str, Callable[[ReportJSON, RenderOptions], str]] = {
     "html": render_html,
 }
 
@@ -27,42 +54,72 @@ FORMATS: dict[str, Renderer] = {
 EXTENSIONS: dict[str, str] = {}
 
 
-def _renderer(fmt: str) -> Renderer:
-    try:
-        return FORMATS[fmt]
-    except (KeyError, TypeError):
+def _check_format(fmt: str) -> str:
+    if not isinstance(fmt, str) or fmt not in FORMATS:
         known = ", ".join(sorted(FORMATS))
-        raise UsageError(f"unknown report format {fmt!r} (known: {known})") from None
+        raise UsageError(f"unknown report format {fmt!r} (known: {known})")
+    return fmt
 
 
-def render(report: ReportJSON, fmt: str) -> str:
-    """The report in one format; an unknown format raises UsageError naming the known ones."""
-    return _renderer(fmt)(report)
+def render(report: ReportJSON, fmt: str, options: RenderOptions = NO_OPTIONS) -> str:
+    """The report in one single-file format; an unknown format raises UsageError."""
+    _check_format(fmt)
+    if fmt in WITH_OPTIONS:
+        return WITH_OPTIONS[fmt](report, options)
+    return FORMATS[fmt](report)
+
+
+def render_files(
+    report: ReportJSON, fmt: str, options: RenderOptions = NO_OPTIONS
+) -> dict[str, str]:
+    """The report's files in `fmt`: part name -> text ("" for a single-file format)."""
+    _check_format(fmt)
+    if fmt in FILE_SETS:
+        return FILE_SETS[fmt](report)
+    return {"": render(report, fmt, options)}
 
 
 def write_reports(
-    report: ReportJSON, formats: Sequence[str], out_dir: Path, stem: str = "report"
+    report: ReportJSON,
+    formats: Sequence[str],
+    out_dir: Path,
+    stem: str = "report",
+    options: RenderOptions = NO_OPTIONS,
 ) -> list[Path]:
-    """Write `stem.<ext>` for each format into `out_dir` (created), return the paths written.
+    """Write `stem.<ext>` (or `stem-<part>.<ext>`) for each format into `out_dir` (created),
+    return every path written.
 
     Every format is checked before anything is written, so a typo in the last one
     does not leave half a set of reports behind.
     """
-    renderers = {fmt: _renderer(fmt) for fmt in dict.fromkeys(formats)}
+    chosen = [_check_format(fmt) for fmt in dict.fromkeys(formats)]
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"cannot create report directory {out_dir}: {error.strerror}") from None
     paths = []
-    for fmt, renderer in renderers.items():
-        path = out_dir / f"{stem}.{EXTENSIONS.get(fmt, fmt)}"
-        try:
-            path.write_text(renderer(report), encoding="utf-8")
-        except OSError as error:
-            raise UsageError(f"cannot write report {path}: {error.strerror}") from None
-        paths.append(path)
+    for fmt in chosen:
+        extension = EXTENSIONS.get(fmt, fmt)
+        for part, text in render_files(report, fmt, options).items():
+            name = f"{stem}-{part}" if part else stem
+            path = out_dir / f"{name}.{extension}"
+            try:
+                path.write_text(text, encoding="utf-8", newline="")
+            except OSError as error:
+                raise UsageError(f"cannot write report {path}: {error.strerror}") from None
+            paths.append(path)
     return paths
 
 
-__all__ = ["FORMATS", "render", "render_html", "render_json", "render_markdown", "write_reports"]
+__all__ = [
+    "FILE_SETS",
+    "FORMATS",
+    "RenderOptions",
+    "render",
+    "render_files",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "write_reports",
+]

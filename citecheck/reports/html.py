@@ -8,13 +8,18 @@ URLs that `safe_href` accepted (http/https).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
+from citecheck.reports.charts import Row, bar_chart, stacked_chart
+from citecheck.reports.options import NO_OPTIONS, RenderOptions
 from citecheck.reports.view import (
     LINK_ORDER,
     VERDICT_ORDER,
+    CheckView,
     ClaimView,
     ReferenceView,
     ReportView,
@@ -25,6 +30,12 @@ from citecheck.reports.view import (
     token,
 )
 from citecheck.schema import ReportJSON
+from citecheck.store.migrations import LINK_RESULTS, VERDICT_RESULTS
+
+FIX_CHECK = "fix"  # a check whose message is the exact replacement text for the reference
+_MAX_DOMAINS_CHARTED = 12
+# Not failures: fine, not checked, or not a link at all.
+_NOT_FAILING = frozenset({"ok", "redirected", "pending", "no_url", "excluded", "unsupported"})
 
 _WORD = re.compile(r"\w+")
 # Too common to be worth highlighting as "the claim's words found in the source".
@@ -43,14 +54,6 @@ class Segment:
     marked: bool
 
 
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    count: int
-    percent: float
-    css: str
-
-
 def highlight(evidence: str, claim: str) -> list[Segment]:
     """Split `evidence` so that the words it shares with `claim` can be marked."""
     terms = {w.lower() for w in _WORD.findall(claim) if len(w) > 2} - _STOPWORDS
@@ -65,11 +68,6 @@ def highlight(evidence: str, claim: str) -> list[Segment]:
     if position < len(evidence):
         segments.append(Segment(evidence[position:], False))
     return segments
-
-
-def _bars(counts: list[tuple[str, int]]) -> list[Bar]:
-    total = sum(n for _, n in counts) or 1
-    return [Bar(humanize(k), n, round(100 * n / total, 1), token(k)) for k, n in counts]
 
 
 def claim_filters(claim: ClaimView) -> dict[str, str]:
@@ -119,13 +117,85 @@ def _environment() -> Environment:
     env.globals["highlight"] = highlight
     env.globals["claim_filters"] = claim_filters
     env.globals["reference_filters"] = reference_filters
+    env.globals["fixes"] = fixes
+    env.globals["other_checks"] = other_checks
     return env
+
+
+
+
+def _domain_rows(view: ReportView) -> list[Row]:
+    """Domains with at least one failing link, most failures first."""
+    by_domain: dict[str, Counter[str]] = {}
+    for ref in view.references:
+        if ref.domain:
+            by_domain.setdefault(ref.domain, Counter())[ref.link.status] += 1
+    failing = {
+        d: sum(n for s, n in c.items() if s not in _NOT_FAILING) for d, c in by_domain.items()
+    }
+    chosen = sorted((d for d in failing if failing[d]), key=lambda d: (-failing[d], d))
+    return [Row(d, by_domain[d]) for d in chosen[:_MAX_DOMAINS_CHARTED]]
+
+
+def charts(view: ReportView, options: RenderOptions) -> dict[str, Markup]:
+    """The report's inline-SVG charts, by name; a chart with nothing to show is left out."""
+    found = {
+        "links": bar_chart("chart-links", "Links by status", view.link_counts, LINK_ORDER),
+        "verdicts": bar_chart("chart-verdicts", "Claim verdicts", view.verdict_counts,
+                              VERDICT_ORDER),
+    }
+    if len(view.documents) > 1:
+        rows = [
+            Row(doc.heading, Counter(v.verdict for c in doc.claims for v in c.verdicts))
+            for doc in view.documents
+        ]
+        found["articles"] = stacked_chart("chart-articles", "Verdicts per article", rows,
+                                          VERDICT_ORDER)
+    domains = _domain_rows(view)
+    if domains:
+        found["domains"] = stacked_chart("chart-domains", "Failures per domain", domains,
+                                         LINK_ORDER)
+    if options.history:
+        rows = [
+            Row(f"run {p.run_id} · {p.command} · {p.started_at[:10]}", p.links)
+            for p in options.history
+        ]
+        found["history"] = stacked_chart("chart-history", "Link health over runs", rows,
+                                         LINK_ORDER)
+    return found
+
+
+def fixes(checks: tuple[CheckView, ...]) -> list[CheckView]:
+    return [c for c in checks if c.name == FIX_CHECK]
+
+
+def other_checks(checks: tuple[CheckView, ...]) -> list[CheckView]:
+    return [c for c in checks if c.name != FIX_CHECK]
+
+
+def datasette_links(view: ReportView, options: RenderOptions) -> dict[str, str]:
+    """Anchor -> the Datasette page of that claim's verdicts or that reference's result."""
+    if not options.datasette_url or view.run is None or not view.run.id:
+        return {}
+    run_id = view.run.id
+    links: dict[str, str] = {}
+    for ref in view.references:
+        url = options.datasette_rows(LINK_RESULTS, run_id=run_id, document=ref.document,
+                                     reference_id=ref.id)
+        if url:
+            links[ref.anchor] = url
+    for claim in view.claims:
+        url = options.datasette_rows(VERDICT_RESULTS, run_id=run_id, document=claim.document,
+                                     claim_id=claim.id)
+        if url:
+            links[claim.anchor] = url
+    return links
 
 
 _ENV = _environment()
 
 
-def render_html(report: ReportJSON) -> str:
+def render_html(report: ReportJSON, options: RenderOptions = NO_OPTIONS) -> str:
     view = build_view(report)
     references = view.references
     link_statuses = {r.link.status for r in references}
@@ -136,10 +206,10 @@ def render_html(report: ReportJSON) -> str:
     template = _ENV.get_template("report.html.j2")
     return template.render(
         view=view,
-        link_bars=_bars(view.link_counts),
-        verdict_bars=_bars(view.verdict_counts),
+        charts=charts(view, options),
         link_options=_options(link_statuses, LINK_ORDER),
         verdict_options=_options(verdicts, VERDICT_ORDER),
         domain_options=[(d, d) for d in sorted(domains)],
         reference_verdicts=verdicts_by_reference(view),
+        datasette=datasette_links(view, options),
     )

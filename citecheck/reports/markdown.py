@@ -9,6 +9,7 @@ neither break a table nor inject HTML.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from citecheck.reports.view import (
@@ -142,18 +143,35 @@ _PROBLEM_SECTIONS = (
 )
 
 
-def _problems(view: ReportView) -> list[str]:
-    lines = ["## Problems", ""]
+@dataclass(frozen=True)
+class _Block:
+    """A folded section: its opening lines, its items (each a list of lines), its closing.
+
+    When the comment would be too long, items are dropped from the end of each block;
+    the opening and closing always stay so that every `<details>` is closed.
+    """
+
+    head: list[str]
+    items: list[list[str]]
+    tail: list[str]
+
+
+def _problem_blocks(view: ReportView) -> list[_Block]:
     if not view.problems:
-        return [*lines, "None found.", ""]
+        return [_Block(["## Problems", "", "None found.", ""], [], [])]
+    blocks = [_Block(["## Problems", ""], [], [])]
     many = len(view.documents) > 1
     for category, title in _PROBLEM_SECTIONS:
         items = [p for p in view.problems if p.category == category]
         if items:
-            lines += [f"### {title} ({len(items)})", ""]
-            lines += [_problem_line(p, many) for p in items]
-            lines.append("")
-    return lines
+            blocks.append(
+                _Block(
+                    [f"### {title} ({len(items)})", ""],
+                    [[_problem_line(p, many)] for p in items],
+                    [""],
+                )
+            )
+    return blocks
 
 
 def _archive_cell(ref: ReferenceView) -> str:
@@ -165,13 +183,14 @@ def _archive_cell(ref: ReferenceView) -> str:
     return "—"
 
 
-def _references_table(doc: DocumentView) -> list[str]:
-    lines = [
+def _references_block(doc: DocumentView) -> _Block:
+    head = [
         f"<details><summary>References ({len(doc.references)})</summary>",
         "",
         "| Marker | Title | Work | Date | Link | Archive |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
+    rows = []
     for ref in doc.references:
         title = link(ref.title or ref.url or "untitled", ref.href)
         cells = [
@@ -182,8 +201,8 @@ def _references_table(doc: DocumentView) -> list[str]:
             _link_state(ref),
             _archive_cell(ref),
         ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return [*lines, "", "</details>", ""]
+        rows.append(["| " + " | ".join(cells) + " |"])
+    return _Block(head, rows, ["", "</details>", ""])
 
 
 def _verdict_lines(verdict: VerdictView) -> list[str]:
@@ -214,37 +233,76 @@ def _claim_lines(claim: ClaimView) -> list[str]:
     return [*lines, ""]
 
 
-def _claims_block(doc: DocumentView) -> list[str]:
-    lines = [f"<details><summary>Claims ({len(doc.claims)})</summary>", ""]
-    for claim in doc.claims:
-        lines += _claim_lines(claim)
-    return [*lines, "</details>", ""]
+def _claims_block(doc: DocumentView) -> _Block:
+    return _Block(
+        [f"<details><summary>Claims ({len(doc.claims)})</summary>", ""],
+        [_claim_lines(claim) for claim in doc.claims],
+        ["</details>", ""],
+    )
 
 
-def _details(view: ReportView) -> list[str]:
-    lines = ["## Details", ""]
+def _detail_blocks(view: ReportView) -> list[_Block]:
+    blocks = [_Block(["## Details", ""], [], [])]
     for doc in view.documents:
         heading = escape(doc.heading)
         if doc.heading != doc.source:
             heading += f" ({escape(doc.source)})"
-        lines += [f"### {heading}", ""]
-        lines += _references_table(doc)
-        lines += _claims_block(doc)
-    return lines
+        blocks.append(_Block([f"### {heading}", ""], [], []))
+        blocks += [_references_block(doc), _claims_block(doc)]
+    return blocks
 
 
-def render_markdown(report: ReportJSON) -> str:
+def _size(lines: list[str]) -> int:
+    return sum(len(line) + 1 for line in lines)
+
+
+def _fit(blocks: list[_Block], budget: int) -> tuple[list[str], int]:
+    """The blocks' lines within `budget` characters, and how many items were left out.
+
+    Every block keeps its head and tail (their room is set aside first); items go in,
+    in order, while they fit.
+    """
+    lines: list[str] = []
+    left = budget - sum(_size(b.head) + _size(b.tail) for b in blocks)
+    omitted = 0
+    for block in blocks:
+        lines += block.head
+        for item in block.items:
+            if _size(item) <= left:
+                lines += item
+                left -= _size(item)
+            else:
+                omitted += 1
+        lines += block.tail
+    return lines, omitted
+
+
+# GitHub refuses a comment longer than this; a job summary is allowed more.
+GITHUB_COMMENT_LIMIT = 65_536
+_NOTE_ROOM = 500  # for the truncation note, and for counting differences (UTF-16)
+
+
+def render_markdown(report: ReportJSON, max_chars: int = GITHUB_COMMENT_LIMIT) -> str:
+    """The report as Markdown, at most `max_chars` characters: when the whole does not
+    fit, the problems come first and details are left out, with a note saying so."""
     view = build_view(report)
-    lines = ["# citecheck report", "", _headline_line(view), ""]
+    head = ["# citecheck report", "", _headline_line(view), ""]
     run_line = _run_line(view)
     if run_line:
-        lines += [run_line, ""]
-    lines += _summary_table(view)
-    lines.append("")
-    lines += _problems(view)
-    if view.documents:
-        lines += _details(view)
-    return "\n".join(lines).rstrip("\n") + "\n"
+        head += [run_line, ""]
+    head += [*_summary_table(view), ""]
+    blocks = _problem_blocks(view) + (_detail_blocks(view) if view.documents else [])
+    everything = [*head, *(line for b in blocks for part in (b.head, *b.items, b.tail)
+                           for line in part)]
+    if _size(everything) <= max_chars:
+        return "\n".join(everything).rstrip("\n") + "\n"
+    fitted, omitted = _fit(blocks, max_chars - _size(head) - _NOTE_ROOM)
+    note = (
+        f"_Shortened to fit a GitHub comment ({max_chars:,} characters): {omitted} "
+        f"{'entry' if omitted == 1 else 'entries'} left out. The HTML and JSON reports "
+        "have everything._"
+    )
+    return "\n".join([*head, note, "", *fitted]).rstrip("\n") + "\n"
 
 
 __all__ = ["escape", "link", "render_markdown"]

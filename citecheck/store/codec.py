@@ -21,6 +21,7 @@ from citecheck.models import (
     ReferenceResult,
     Verdict,
 )
+from citecheck.store.urls import url_domain
 
 SUCCESS_STATUSES: tuple[str, ...] = tuple(s.value for s in LinkStatus if s.is_success())
 
@@ -107,6 +108,7 @@ def reference_row(document_id: int, position: int, ref: Reference) -> dict[str, 
         "ref_id": ref.id,
         "marker": ref.marker,
         "url": ref.url,
+        "domain": url_domain(ref.url),
         "title": ref.title,
         "authors": dump_json(list(ref.authors)),
         "date": ref.date,
@@ -142,6 +144,7 @@ def fetch_row(run_id: int | None, fetch: Fetch, body_sha256: str | None) -> dict
     return {
         "run_id": run_id,
         "url": fetch.url,
+        "domain": url_domain(fetch.url),
         "fetched_at": fetched_at,
         "fetched_epoch": to_epoch(fetched_at),
         "status": str(fetch.status),

@@ -11,9 +11,10 @@ processes open their own Store on the same file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +25,8 @@ from sqlite_utils import Database
 from citecheck.errors import StoreError
 from citecheck.models import ArchiveStatus, Capture, Document, Fetch, ReferenceResult, Verdict
 from citecheck.schema import ReportJSON, RunJSON
-from citecheck.store import codec
+from citecheck.store import codec, history
+from citecheck.store.history import RunDiff, RunPoint
 from citecheck.store.migrations import (
     BODIES,
     CAPTURES,
@@ -41,6 +43,22 @@ from citecheck.store.report_builder import build_report, run_json
 
 BUSY_TIMEOUT_SECONDS = 30.0
 RUN_STATUSES = ("complete", "interrupted", "failed")
+
+
+@contextmanager
+def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    if conn.in_transaction:  # already inside a write (nested call): join it
+        yield
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+    else:
+        conn.commit()
 
 
 class Store:
@@ -64,7 +82,7 @@ class Store:
     # runs
 
     def start_run(self, command: str, options: dict[str, Any]) -> int:
-        with self._guard("start a run"):
+        with self._guard("start a run"), self._writing():
             table = self.db.table(RUNS).insert(
                 {
                     "command": command,
@@ -79,7 +97,7 @@ class Store:
     def finish_run(self, run_id: int, status: str = "complete") -> None:
         if status not in RUN_STATUSES:
             raise StoreError(f"unknown run status {status!r}: use one of {', '.join(RUN_STATUSES)}")
-        with self._guard("finish a run"):
+        with self._guard("finish a run"), self._writing():
             cursor = self.db.execute(
                 f"update {RUNS} set status = ?, finished_at = ? where id = ?",
                 [status, codec.now_iso(), run_id],
@@ -100,7 +118,7 @@ class Store:
 
     def save_document(self, run_id: int, doc: Document) -> int:
         """Store a document with its references and claims, in one transaction."""
-        with self._guard(f"save document {doc.source}"), self.db.atomic():
+        with self._guard(f"save document {doc.source}"), self._writing():
             table = self.db.table(DOCUMENTS).insert(
                 {
                     "run_id": run_id,
@@ -126,7 +144,7 @@ class Store:
 
     def record_fetch(self, run_id: int | None, fetch: Fetch) -> int:
         """Append one fetch to the URL's history; its body is stored once per content."""
-        with self._guard(f"record a fetch of {fetch.url}"), self.db.atomic():
+        with self._guard(f"record a fetch of {fetch.url}"), self._writing():
             digest = None
             if fetch.body is not None:
                 digest = codec.body_digest(fetch.body)
@@ -141,18 +159,23 @@ class Store:
             table = self.db.table(FETCHES).insert(codec.fetch_row(run_id, fetch, digest))
             return _rowid(table.last_rowid)
 
-    def fresh_fetch(self, url: str, max_age: timedelta) -> Fetch | None:
+    def fresh_fetch(
+        self, url: str, max_age: timedelta, *, need_body: bool = False
+    ) -> Fetch | None:
         """The newest successful fetch of `url` younger than `max_age`, from_cache=True.
 
-        Failures are never reused: a dead link is looked at again every run.
+        Failures are never reused: a dead link is looked at again every run. With
+        `need_body`, only a fetch that kept its body counts (`links` records statuses
+        only; `check` needs the page text).
         """
         oldest = (datetime.now(UTC) - max_age).timestamp()
         placeholders = ", ".join("?" for _ in codec.SUCCESS_STATUSES)
+        with_body = " and body_sha256 is not null" if need_body else ""
         with self._guard(f"read the fetch history of {url}"):
             rows = list(
                 self.db.query(
                     f"select * from {FETCHES} where url = ? and fetched_epoch >= ?"
-                    f" and status in ({placeholders})"
+                    f" and status in ({placeholders}){with_body}"
                     " order by fetched_epoch desc, id desc limit 1",
                     [url, oldest, *codec.SUCCESS_STATUSES],
                 )
@@ -183,7 +206,7 @@ class Store:
         """Cache a FOUND or NOT_FOUND lookup without expiry; UNKNOWN is never cached."""
         if capture.status is ArchiveStatus.UNKNOWN:
             return
-        with self._guard(f"save an archive capture of {capture.original_url}"):
+        with self._guard(f"save an archive capture of {capture.original_url}"), self._writing():
             self.db.table(CAPTURES).upsert(
                 codec.capture_row(capture, wanted), pk=("original_url", "wanted")
             )
@@ -204,15 +227,38 @@ class Store:
 
         One result per reference per run: saving again replaces it.
         """
-        with self._guard(f"save the result of reference {result.reference.id}"):
+        with self._guard(f"save the result of reference {result.reference.id}"), self._writing():
             self.db.table(REFERENCE_RESULTS).upsert(
                 codec.reference_result_row(run_id, document_id, result),
                 pk=("run_id", "document_id", "reference_id"),
             )
 
     def save_verdict(self, run_id: int, document_id: int, verdict: Verdict) -> None:
-        with self._guard(f"save the verdict on claim {verdict.claim_id}"):
+        with self._guard(f"save the verdict on claim {verdict.claim_id}"), self._writing():
             self.db.table(VERDICTS).insert(codec.verdict_row(run_id, document_id, verdict))
+
+    # history
+
+    def compare_runs(self, old_run_id: int, new_run_id: int) -> RunDiff:
+        """What got worse and what got better from one run to another (see store.history)."""
+        with self._guard("compare runs"):
+            for run_id in (old_run_id, new_run_id):
+                found = self.db.execute(f"select 1 from {RUNS} where id = ?", [run_id])
+                if found.fetchone() is None:
+                    raise StoreError(f"no run {run_id} in store {self.path}")
+            return history.compare_runs(self.db, old_run_id, new_run_id)
+
+    def previous_run_id(
+        self, run_id: int, command: str | None = None, sources: Sequence[str] | None = None
+    ) -> int | None:
+        """The latest earlier complete run of the same command over the same documents."""
+        with self._guard("read runs"):
+            return history.previous_run_id(self.db, run_id, command, sources)
+
+    def run_history(self, up_to: int | None = None, limit: int = 30) -> list[RunPoint]:
+        """Link and verdict totals per run, oldest first, for the history chart."""
+        with self._guard("read the run history"):
+            return history.run_history(self.db, up_to, limit)
 
     # reports
 
@@ -236,6 +282,15 @@ class Store:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def _writing(self) -> contextlib.AbstractContextManager[None]:
+        """A write transaction that takes the write lock at once (BEGIN IMMEDIATE).
+
+        A deferred transaction reads the schema first and then asks for the lock; when
+        another process wrote meanwhile, SQLite answers "database is locked" at once
+        instead of waiting out the busy timeout. Taking the lock first makes it wait.
+        """
+        return _immediate(self.db.conn)
 
     @contextmanager
     def _guard(self, action: str) -> Iterator[None]:

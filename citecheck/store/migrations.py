@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from citecheck.store.urls import url_domain
+
 
 class _CitecheckMigrations(Migrations):
     migrations_table = "schema_migrations"
@@ -209,6 +211,53 @@ def m003_results(db: Database) -> None:
     )
     db.table(VERDICTS).create_index(["run_id"])
     db.table(VERDICTS).create_index(["run_id", "document_id", "claim_id"])
+
+
+# Views for browsing (Datasette) and for the canned queries; a view is not a table.
+LINK_RESULTS = "link_results"
+VERDICT_RESULTS = "verdict_results"
+
+
+@MIGRATIONS(name="m004_domains_and_views")
+def m004_domains_and_views(db: Database) -> None:
+    """A `domain` column on refs and fetches (facets, failures per domain), and two
+    read-only views that join what a person browsing the database wants side by side."""
+    for table in (REFS, FETCHES):
+        db.table(table).add_column("domain", str)
+    # Backfill in Python: SQLite has no URL parser, and the rule must match codec's.
+    for table, column in ((REFS, "url"), (FETCHES, "url")):
+        rows = db.execute(f"select rowid, {column} from {table} where {column} is not null")
+        for rowid, url in rows.fetchall():
+            db.execute(f"update {table} set domain = ? where rowid = ?", [url_domain(url), rowid])
+    db.table(REFS).create_index(["domain"])
+    db.table(FETCHES).create_index(["domain"])
+    # The joins of the views and of run comparison look refs and claims up by their ids.
+    db.table(REFS).create_index(["document_id", "ref_id"])
+    db.table(CLAIMS).create_index(["document_id", "claim_id"])
+    db.table(FETCHES).create_index(["run_id"])
+    db.create_view(
+        LINK_RESULTS,
+        f"""
+        select r.run_id, d.source as document, r.reference_id, f.marker, f.title, f.url,
+               f.domain, r.link_status, r.link_http_status as http_status, r.link_error as error,
+               r.link_final_url as final_url, r.archive_status, r.archive_url, r.checks
+        from {REFERENCE_RESULTS} r
+        join {DOCUMENTS} d on d.id = r.document_id
+        left join {REFS} f on f.document_id = r.document_id and f.ref_id = r.reference_id
+        """,
+    )
+    db.create_view(
+        VERDICT_RESULTS,
+        f"""
+        select v.run_id, d.source as document, v.claim_id, c.text as claim, v.reference_id,
+               f.title as source_title, coalesce(f.url, v.source_url) as url, f.domain,
+               v.verdict, v.score, v.missing, v.checks, v.evidence
+        from {VERDICTS} v
+        join {DOCUMENTS} d on d.id = v.document_id
+        left join {CLAIMS} c on c.document_id = v.document_id and c.claim_id = v.claim_id
+        left join {REFS} f on f.document_id = v.document_id and f.ref_id = v.reference_id
+        """,
+    )
 
 
 def apply_migrations(db: Database, stop_before: str | None = None) -> None:

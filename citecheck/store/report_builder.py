@@ -190,7 +190,7 @@ def summarize(documents: list[DocumentJSON]) -> SummaryJSON:
     """Counts over the report; `problems` is what makes `citecheck check` exit 1."""
     links: Counter[str] = Counter()
     verdicts: Counter[str] = Counter()
-    references = claims = pending = dead_without_archive = 0
+    references = claims = pending = dead_without_archive = not_supported = 0
     for doc in documents:
         for ref in doc.get("references", []):
             references += 1
@@ -207,7 +207,8 @@ def summarize(documents: list[DocumentJSON]) -> SummaryJSON:
             claims += 1
             for verdict in claim.get("verdicts", []):
                 verdicts[verdict["verdict"]] += 1
-    not_supported = verdicts[VerdictLabel.NOT_SUPPORTED.value]
+            if claim_verdict(claim) == VerdictLabel.NOT_SUPPORTED.value:
+                not_supported += 1
     summary: dict[str, Any] = {
         "references": references,
         "links": dict(sorted(links.items())),
@@ -219,6 +220,30 @@ def summarize(documents: list[DocumentJSON]) -> SummaryJSON:
         "problems": dead_without_archive + not_supported,
     }
     return cast(SummaryJSON, summary)
+
+
+_RANK = {
+    VerdictLabel.SUPPORTED.value: 0,
+    VerdictLabel.PARTIALLY_SUPPORTED.value: 1,
+    VerdictLabel.NOT_SUPPORTED.value: 2,
+    VerdictLabel.UNVERIFIABLE.value: 3,
+}
+
+
+def claim_verdict(claim: Any) -> str | None:
+    """The verdict of a claim as a whole.
+
+    A claim citing several sources is judged against their union too (a verdict with
+    no reference); that one decides. Otherwise the best verdict of its sources does:
+    one source backing the claim is enough.
+    """
+    verdicts = [v for v in claim.get("verdicts", []) if isinstance(v, dict)]
+    if not verdicts:
+        return None
+    union = [v for v in verdicts if v.get("reference") is None]
+    if union and len(verdicts) > 1:
+        return str(union[0].get("verdict"))
+    return str(min(verdicts, key=lambda v: _RANK.get(str(v.get("verdict")), 9)).get("verdict"))
 
 
 def _is_dead(status: str) -> bool:

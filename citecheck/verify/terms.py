@@ -84,6 +84,7 @@ def _number_key(token: str) -> str:
     return value
 
 
+@lru_cache(maxsize=500_000)  # tokens repeat across sentences and sources
 def _classify(token: str) -> tuple[str, TermKind] | None:
     """The comparison key and kind of one token, or None for a stop word."""
     if token[0].isdigit():
@@ -117,14 +118,31 @@ def claim_terms(text: str) -> list[Term]:
     return list(seen.values())
 
 
-def sentence_keys(text: str) -> frozenset[str]:
-    """Every content key of a source sentence (for set intersection with a claim)."""
-    keys = set()
+def sentence_tokens(text: str) -> list[str]:
+    """The content keys of a source sentence in order, repeats kept (BM25 counts them)."""
+    tokens = []
     for match in _TOKEN.finditer(text):
         classified = _classify(match.group())
         if classified is not None:
-            keys.add(classified[0])
-    return frozenset(keys)
+            tokens.append(classified[0])
+    return tokens
+
+
+def sentence_keys(text: str) -> frozenset[str]:
+    """Every content key of a source sentence (for set intersection with a claim)."""
+    return frozenset(sentence_tokens(text))
+
+
+_NEGATION = re.compile(
+    r"\b(not|no|never|nor|neither|none|nobody|nothing|without|cannot|denied|denies|deny"
+    r"|refused|refuses|failed|fails|\w+n[’']t)\b",
+    re.IGNORECASE,
+)
+
+
+def is_negated(text: str) -> bool:
+    """Does the text say "not", "never", "no", "without", "didn't"…?"""
+    return _NEGATION.search(text) is not None
 
 
 def numbers_with_kind(text: str) -> dict[str, TermKind]:

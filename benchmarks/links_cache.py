@@ -1,0 +1,72 @@
+"""`citecheck links` cold vs warm cache: the second run must take <= 0.1x the first.
+
+Local servers on 127.0.0.1 ... 127.0.0.N answer with injected latency; a Markdown
+file links to them (200s, 301s and 404s). The same run is made twice on one db:
+the second run fetches only the failures (which are never cached).
+
+    .venv/bin/python benchmarks/links_cache.py --links 5000 --hosts 20 --latency 0.05
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from httpservers import Route, serve
+
+from citecheck.fetch import FetchOptions
+from citecheck.links.run import LinksOptions, run_links
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--links", type=int, default=5000)
+    parser.add_argument("--hosts", type=int, default=20)
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds per answer")
+    parser.add_argument("--broken-every", type=int, default=20, help="one 404 in N links")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    ok = Route(200, body=b"<title>Fine</title>", headers={"Content-Type": "text/html"},
+               delay=args.latency)
+    gone = Route(404, body=b"<title>Gone</title>", headers={"Content-Type": "text/html"},
+                 delay=args.latency)
+    moved = Route(301, headers={"Location": "/ok"}, delay=args.latency)
+    routes = {"/ok": ok, "/gone": gone, "/moved": moved}
+    cold, warm = [], []
+    with ExitStack() as stack, tempfile.TemporaryDirectory() as folder:
+        bases = [stack.enter_context(serve(routes, host=f"127.0.0.{i + 1}"))
+                 for i in range(args.hosts)]
+        lines = []
+        for i in range(args.links):
+            path = "gone" if i % args.broken_every == 0 else ("moved" if i % 7 == 0 else "ok")
+            lines.append(f"- [link {i}]({bases[i % args.hosts]}/{path}?n={i})\n")
+        page = Path(folder) / "links.md"
+        page.write_text("".join(lines))
+        fetch = FetchOptions(allow_private=True, max_retries=0, host_concurrency=10,
+                             max_concurrency=128)
+        for round_number in range(args.rounds):
+            db = Path(folder) / f"cache-{round_number}.db"
+            options = LinksOptions(fetch=fetch, db=db)
+            for times in (cold, warm):
+                started = time.perf_counter()
+                report = run_links([str(page)], options)
+                times.append(time.perf_counter() - started)
+                assert len(report.results) == args.links
+            cached = sum(1 for r in report.results if r.from_cache)
+            print(f"round {round_number + 1}: cold {cold[-1]:.2f} s, warm {warm[-1]:.2f} s, "
+                  f"{cached}/{args.links} from cache on the warm run")
+    cold_median, warm_median = statistics.median(cold), statistics.median(warm)
+    print(f"median cold {cold_median:.2f} s, warm {warm_median:.2f} s, "
+          f"ratio {warm_median / cold_median:.3f} (target <= 0.1)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,247 @@
+"""`citecheck links`: check every link of files, folders, URLs or stdin, for CI.
+
+Option names follow lychee's where lychee has one, so its users can switch. Every
+option also has a config key (see citecheck.cli.config). Exit 0 when every link
+is good (warnings allowed), 1 when one failed, 2 for usage errors and unreadable
+inputs.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from citecheck.cli.options import parse_duration
+from citecheck.cli.output import progress_bar
+from citecheck.errors import UsageError
+from citecheck.fetch import FetchOptions
+from citecheck.links.collect import CollectOptions
+from citecheck.links.formats import FORMATS, LinksReport, RenderOptions, render
+from citecheck.links.formats.report import DEFAULT_FAILING
+from citecheck.links.policy import LinkPolicy, find_ignore_file
+from citecheck.links.run import LinksOptions, run_links
+from citecheck.models import LinkStatus
+
+# Statuses --fail-on may turn into failures (the others fail already).
+FAIL_ON_CHOICES = (LinkStatus.BLOCKED, LinkStatus.EXCLUDED, LinkStatus.UNSUPPORTED)
+
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$")
+_INTERVAL_UNIT = {"ms": 0.001, "s": 1.0, "m": 60.0, None: 1.0}
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+
+
+def parse_interval(text: str) -> float:
+    """'0ms', '50ms', '1s', '0.5' (seconds) -> seconds; raises click.BadParameter."""
+    match = _INTERVAL.match(str(text))
+    if not match:
+        raise click.BadParameter(f"{text!r} is not an interval like 0ms, 50ms or 1s")
+    return float(match[1]) * _INTERVAL_UNIT[match[2]]
+
+
+def parse_headers(values: tuple[str, ...]) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """--header values: "Name: value" for every host, "host=Name: value" for one host.
+
+    A header name cannot contain "=", so an "=" before the first ":" names a host.
+    """
+    everywhere: dict[str, str] = {}
+    per_host: dict[str, dict[str, str]] = {}
+    for value in values:
+        host = None
+        colon = value.find(":")
+        equals = value.find("=")
+        if 0 <= equals < colon:
+            host, value = value[:equals].strip().lower(), value[equals + 1 :]
+        name, sep, content = value.partition(":")
+        name = name.strip()
+        if not sep or not _HEADER_NAME.match(name) or (host is not None and not host):
+            raise click.BadParameter(
+                f"{value!r} is not a header like 'Name: value' or 'host=Name: value'",
+                param_hint="--header",
+            )
+        target = everywhere if host is None else per_host.setdefault(host, {})
+        target[name] = content.strip()
+    return everywhere, per_host
+
+
+def parse_reports(values: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """--report FORMAT=PATH values, each format checked."""
+    reports = []
+    for value in values:
+        fmt, sep, path = value.partition("=")
+        fmt = fmt.strip().lower()
+        if not sep or not path.strip():
+            raise click.BadParameter(f"{value!r} is not FORMAT=PATH", param_hint="--report")
+        if fmt not in FORMATS:
+            known = ", ".join(FORMATS)
+            raise click.BadParameter(f"unknown format {fmt!r}; known: {known}",
+                                     param_hint="--report")
+        reports.append((fmt, Path(path.strip())))
+    return reports
+
+
+def build_links_options(params: dict[str, Any]) -> LinksOptions:
+    """The command's parameters as the run's options; bad values raise click.BadParameter."""
+    if params["replay"] is not None and not Path(params["replay"]).is_file():
+        raise click.BadParameter(f"no such file: {params['replay']}", param_hint="--replay")
+    headers, host_headers = parse_headers(tuple(params["header"]))
+    fetch = FetchOptions(
+        timeout=params["timeout"],
+        deadline=max(params["timeout"] * 2, 30.0),
+        max_redirects=params["max_redirects"],
+        user_agent=params["user_agent"],
+        allow_private=params["allow_private"],
+        offline=params["offline"],
+        max_concurrency=params["max_concurrency"],
+        host_concurrency=params["host_concurrency"],
+        host_request_interval=parse_interval(params["host_request_interval"]),
+        method=params["method"],
+        max_retries=params["max_retries"],
+        retry_after_max=params["retry_after_max"],
+        headers=headers,
+        host_headers=host_headers,
+        github_token=params["github_token"] or None,
+    )
+    ignore_file = params["ignore_file"]
+    if ignore_file is None:
+        ignore_file = find_ignore_file(Path.cwd())
+    policy = LinkPolicy.from_options(
+        include=tuple(params["include"]),
+        exclude=tuple(params["exclude"]),
+        accept=params["accept"],
+        ignore_file=ignore_file,
+    )
+    collect = CollectOptions(
+        exclude_paths=tuple(params["exclude_path"]),
+        respect_gitignore=not params["no_gitignore"],
+        include_fragments=params["include_fragments"],
+    )
+    fail_on = frozenset(LinkStatus(value) for value in params["fail_on"])
+    return LinksOptions(
+        collect=collect,
+        policy=policy,
+        fetch=fetch,
+        db=None if params["no_cache"] else params["db"],
+        max_age=parse_duration(params["max_age"]),
+        replay=params["replay"],
+        record=params["record"],
+        failing=DEFAULT_FAILING | fail_on,
+    )
+
+
+def write_output(text: str, path: Path | None) -> None:
+    if path is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def emit(report: LinksReport, params: dict[str, Any]) -> None:
+    """The main output (stdout or --output), then every --report FORMAT=PATH."""
+    output: Path | None = params["output"]
+    color = output is None and params["format"] == "human" and sys.stdout.isatty()
+    write_output(
+        render(report, params["format"], RenderOptions(color=color, quiet=params["quiet"])),
+        output,
+    )
+    for fmt, path in parse_reports(tuple(params["report"])):
+        write_output(render(report, fmt), path)
+
+
+def _options(func: Any) -> Any:
+    """The command's options, lychee's names first (kept together for the docs test)."""
+    duration_help = "e.g. 0ms, 50ms, 1s"
+    decorators = [
+        click.option("--format", "format", type=click.Choice(list(FORMATS)), default="human",
+                     show_default=True, help="Output format."),
+        click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write the output to FILE instead of stdout."),
+        click.option("--report", multiple=True, metavar="FORMAT=PATH",
+                     help="Also write the results in another format to PATH; repeatable."),
+        click.option("--max-concurrency", type=click.IntRange(min=1, max=1024), default=128,
+                     show_default=True, help="Requests in flight at once, overall."),
+        click.option("--host-concurrency", type=click.IntRange(min=1, max=1024), default=10,
+                     show_default=True, help="Requests in flight at once to one host."),
+        click.option("--host-request-interval", default="0ms", show_default=True,
+                     help=f"Least time between two requests to one host ({duration_help})."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0,
+                     show_default=True, help="Timeout per request, in seconds (an overall "
+                     "per-URL deadline of twice that, at least 30 s, also applies)."),
+        click.option("--max-retries", type=click.IntRange(min=0, max=20), default=3,
+                     show_default=True, help="Retries after 429, 5xx or a timeout "
+                     "(exponential backoff with jitter)."),
+        click.option("--retry-after-max", type=click.FloatRange(min=0), default=30.0,
+                     show_default=True, help="Longest wait honoured (Retry-After or backoff), "
+                     "in seconds; a longer one ends the retries."),
+        click.option("--max-redirects", type=click.IntRange(min=0), default=10,
+                     show_default=True, help="Redirects followed per link."),
+        click.option("--method", type=click.Choice(["get", "head-then-get", "head"]),
+                     default="get", show_default=True,
+                     help="How to ask: GET; HEAD with GET as fallback; or HEAD only."),
+        click.option("--user-agent", default=FetchOptions().user_agent, show_default=True,
+                     help="User-Agent header sent with every request."),
+        click.option("--header", multiple=True, metavar="[HOST=]NAME: VALUE",
+                     help="Extra request header, for every host or for one; repeatable."),
+        click.option("--github-token", envvar="GITHUB_TOKEN", show_envvar=True,
+                     help="Token sent to GitHub hosts only (fewer 429s)."),
+        click.option("--accept", help="Accepted HTTP statuses, e.g. '200..=299,403'."),
+        click.option("--include", multiple=True, metavar="REGEX",
+                     help="Check only URLs matching REGEX (wins over --exclude); repeatable."),
+        click.option("--exclude", multiple=True, metavar="REGEX",
+                     help="Skip URLs matching REGEX; repeatable."),
+        click.option("--exclude-path", multiple=True, metavar="PATTERN",
+                     help="Skip input files and folders matching PATTERN; repeatable."),
+        click.option("--ignore-file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="URL patterns to skip, one a line (default: .citecheckignore "
+                     "found from the current folder)."),
+        click.option("--include-fragments", is_flag=True,
+                     help="Check #fragments of remote pages too (local files: always)."),
+        click.option("--no-gitignore", is_flag=True,
+                     help="Also read files that .gitignore ignores."),
+        click.option("--allow-private", is_flag=True,
+                     help="Allow private, loopback and link-local addresses (refused by "
+                     "default, also after DNS and redirects)."),
+        click.option("--fail-on", multiple=True,
+                     type=click.Choice([status.value for status in FAIL_ON_CHOICES]),
+                     help="Also fail the run on these statuses (blocked is a warning by "
+                     "default); repeatable."),
+        click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+                     default=Path("citecheck.db"), show_default=True,
+                     help="SQLite database that keeps the link cache and the runs."),
+        click.option("--max-age", default="1d", show_default=True,
+                     help="Do not check again a link that passed within this (0 = always)."),
+        click.option("--no-cache", is_flag=True,
+                     help="Check every link again and use no database at all."),
+        click.option("--offline", is_flag=True, help="Fetch nothing: check local links only."),
+        click.option("--replay", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Answer fetches from this WARC file instead of the network."),
+        click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write every fetch to this WARC file (.warc.gz)."),
+        click.option("-q", "--quiet", is_flag=True,
+                     help="No progress bar; only the failing links, no summary."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@_options
+def links(inputs: tuple[str, ...], **params: Any) -> None:
+    """Check every link in INPUTS: files, folders, globs, http(s) URLs, - for stdin."""
+    options = build_links_options(params)
+    parse_reports(tuple(params["report"]))  # a bad --report is a usage error before any fetch
+    with progress_bar(params["quiet"]) as progress:
+        report = run_links(list(inputs), options, progress=progress)
+    for failure in report.input_failures:
+        click.echo(f"citecheck: error: {failure.source}: {failure.message}", err=True)
+    emit(report, params)
+    sys.exit(report.exit_code)

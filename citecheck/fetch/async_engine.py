@@ -1,0 +1,455 @@
+"""The aiohttp engine: many URLs at once on one event loop, for live fetching.
+
+`AsyncEngine.run` runs the loop in a worker thread and hands each Fetch to the
+calling thread as it completes. Memory stays flat however many URLs come in: at
+most `read_ahead` URLs are taken from the input ahead of the requests, and at
+most `read_ahead` finished results wait for the consumer before the engine
+pauses. URLs wait in one queue per host, so a host at its concurrency limit
+never holds up the others (no head-of-line blocking when the input is sorted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import threading
+from collections import Counter, deque
+from collections.abc import AsyncIterator, Generator, Iterable, Iterator
+from dataclasses import dataclass, field
+from http.cookies import CookieError, SimpleCookie
+
+import aiohttp
+from multidict import CIMultiDictProxy
+
+from citecheck.errors import CitecheckError
+from citecheck.fetch.chain import Chain, Deadline
+from citecheck.fetch.classify import REDIRECT_CODES, body_limit, classify_answer, get_after_head
+from citecheck.fetch.errors import DeadlineExceeded, describe_aiohttp_error, innermost
+from citecheck.fetch.headers import request_headers
+from citecheck.fetch.hosts import HostPacer
+from citecheck.fetch.options import FetchOptions
+from citecheck.fetch.resolver import GuardedResolver
+from citecheck.fetch.retries import retry_delay
+from citecheck.fetch.urls import host_key
+from citecheck.models import Fetch, LinkStatus
+
+CHUNK_SIZE = 64 * 1024
+KEEP_ALIVE_DRAIN = 64 * 1024  # read a small unwanted body anyway, so the connection is reused
+MAX_HEADER_SIZE = 64 * 1024  # some servers send long cookies or CSP headers
+_TRANSPORT_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
+_DONE = object()
+
+
+@dataclass
+class _Answer:
+    code: int
+    headers: CIMultiDictProxy[str]
+    body: bytes
+    truncated: bool
+    url: str
+
+
+@dataclass
+class _Walk:
+    """A chain plus what the async side keeps about it."""
+
+    chain: Chain
+    need_body: bool
+    last_code: int | None = None
+    cookies: dict[str, dict[str, str]] = field(default_factory=dict)  # per host
+
+    def cookie_header(self, host: str) -> dict[str, str]:
+        jar = self.cookies.get(host)
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())} if jar else {}
+
+    def keep_cookies(self, host: str, headers: CIMultiDictProxy[str]) -> None:
+        # within one chain only, like a browser following a cookie-setting redirect
+        for value in headers.getall("Set-Cookie", ()):
+            cookie: SimpleCookie = SimpleCookie()
+            with contextlib.suppress(CookieError):
+                cookie.load(value)
+            for name, morsel in cookie.items():
+                self.cookies.setdefault(host, {})[name] = morsel.value
+
+
+class _HostQueues:
+    """URLs waiting per host, and which hosts may start one more now."""
+
+    def __init__(self, host_limit: int) -> None:
+        self.host_limit = max(1, host_limit)
+        self.waiting: dict[str, deque[str]] = {}
+        self.in_flight: Counter[str] = Counter()
+        self.ready: deque[str] = deque()
+        self.count = 0
+
+    def _mark_ready(self, host: str) -> None:
+        if (
+            host not in self.ready
+            and self.waiting.get(host)
+            and self.in_flight[host] < self.host_limit
+        ):
+            self.ready.append(host)
+
+    def add(self, url: str) -> None:
+        host = host_key(url)
+        self.waiting.setdefault(host, deque()).append(url)
+        self.count += 1
+        self._mark_ready(host)
+
+    def take(self) -> tuple[str, str] | None:
+        while self.ready:
+            host = self.ready.popleft()
+            urls = self.waiting.get(host)
+            if not urls or self.in_flight[host] >= self.host_limit:
+                continue
+            url = urls.popleft()
+            if not urls:
+                del self.waiting[host]
+            self.count -= 1
+            self.in_flight[host] += 1
+            self._mark_ready(host)  # round robin: back of the line if it can take more
+            return host, url
+        return None
+
+    def done(self, host: str) -> None:
+        self.in_flight[host] -= 1
+        if not self.in_flight[host]:
+            del self.in_flight[host]
+        self._mark_ready(host)
+
+
+class AsyncEngine:
+    def __init__(self, options: FetchOptions, pacer: HostPacer) -> None:
+        self.options = options
+        self._pacer = pacer
+        self._overall = asyncio.Semaphore(1)  # replaced per run, inside its event loop
+
+    # -- the thread bridge ------------------------------------------------------------
+
+    def run(
+        self, urls: Iterable[str], concurrency: int, need_body: bool
+    ) -> Generator[Fetch, None, None]:
+        """Fetch `urls` on an event loop in a worker thread; yields as they complete."""
+        concurrency = max(1, concurrency)
+        read_ahead = max(256, concurrency * 4)
+        results: queue.Queue[object] = queue.Queue()
+        started = threading.Event()
+        holder: dict[str, object] = {}
+
+        def thread_main() -> None:
+            loop = asyncio.new_event_loop()
+            holder["loop"] = loop
+            try:
+                task = loop.create_task(
+                    self._main(iter(urls), concurrency, read_ahead, need_body, results, holder)
+                )
+                holder["task"] = task
+                started.set()
+                loop.run_until_complete(task)
+            except asyncio.CancelledError:
+                pass
+            except BaseException as exc:  # handed to the consumer, raised there
+                results.put(exc)
+            finally:
+                started.set()
+                results.put(_DONE)
+                loop.run_until_complete(loop.shutdown_asyncgens())
+                loop.close()
+
+        thread = threading.Thread(target=thread_main, name="fetch-async", daemon=True)
+        thread.start()
+        started.wait()
+        loop = holder.get("loop")
+        try:
+            while True:
+                item = results.get()
+                if item is _DONE:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                assert isinstance(item, Fetch)
+                _call_soon(loop, holder.get("consumed"))
+                yield item
+        finally:
+            task = holder.get("task")
+            if isinstance(task, asyncio.Task):
+                _call_soon(loop, task.cancel)
+            thread.join()
+
+    async def _main(
+        self,
+        urls: Iterator[str],
+        concurrency: int,
+        read_ahead: int,
+        need_body: bool,
+        results: queue.Queue[object],
+        holder: dict[str, object],
+    ) -> None:
+        wake = asyncio.Event()
+        unconsumed = 0
+
+        def consumed() -> None:
+            nonlocal unconsumed
+            unconsumed -= 1
+            wake.set()
+
+        holder["consumed"] = consumed
+        queues = _HostQueues(self.options.host_concurrency)
+        running: set[asyncio.Task[None]] = set()
+        exhausted = False
+        async with self._session(concurrency) as session:
+            host_slots: dict[str, asyncio.Semaphore] = {}
+            self._overall = asyncio.Semaphore(concurrency)
+
+            async def one(host: str, url: str) -> None:
+                nonlocal unconsumed
+                try:
+                    fetch = await self._fetch(session, host_slots, url, need_body)
+                    unconsumed += 1
+                    results.put(fetch)
+                except Exception as exc:  # not one URL's problem: the run's
+                    results.put(exc)
+                    raise
+                finally:
+                    queues.done(host)
+                    wake.set()
+
+            try:
+                while True:
+                    while not exhausted and queues.count < read_ahead:
+                        try:
+                            queues.add(next(urls))
+                        except StopIteration:
+                            exhausted = True
+                    # tasks waiting out a back-off hold no request slot, so more may run
+                    # than `concurrency`: `overall` bounds the requests actually in flight
+                    while unconsumed + len(running) < read_ahead:
+                        picked = queues.take()
+                        if picked is None:
+                            break
+                        task = asyncio.ensure_future(one(*picked))
+                        running.add(task)
+                        task.add_done_callback(running.discard)
+                    if exhausted and not queues.count and not running:
+                        return
+                    wake.clear()
+                    await wake.wait()
+            finally:
+                # the consumer stopped early (or something broke): end the requests in flight
+                for task in running:
+                    task.cancel()
+                await asyncio.gather(*running, return_exceptions=True)
+
+    @contextlib.asynccontextmanager
+    async def _session(self, concurrency: int) -> AsyncIterator[aiohttp.ClientSession]:
+        options = self.options
+        connector = aiohttp.TCPConnector(
+            limit=concurrency,
+            limit_per_host=0,  # our own per-host slots count every hop and retry
+            resolver=GuardedResolver(options.allow_private),
+            ttl_dns_cache=300,
+        )
+        timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=options.connect_timeout, sock_read=options.timeout
+        )
+        async with aiohttp.ClientSession(
+            connector=connector,
+            timeout=timeout,
+            cookie_jar=aiohttp.DummyCookieJar(),  # cookies are kept per chain (_Walk)
+            max_line_size=MAX_HEADER_SIZE,
+            max_field_size=MAX_HEADER_SIZE,
+        ) as session:
+            yield session
+
+    # -- one URL ----------------------------------------------------------------------
+
+    async def _fetch(
+        self,
+        session: aiohttp.ClientSession,
+        host_slots: dict[str, asyncio.Semaphore],
+        url: str,
+        need_body: bool,
+    ) -> Fetch:
+        chain = Chain(url, self.options, deadline=Deadline(self.options.deadline))
+        walk = _Walk(chain, need_body)
+        scope = asyncio.timeout(max(self.options.deadline, 0.0))
+        try:
+            async with scope:
+                return await self._follow(session, host_slots, walk)
+        except TimeoutError:
+            if scope.expired():
+                return chain.timed_out(http_status=walk.last_code)
+            return chain.finish(LinkStatus.TIMEOUT, error="read timeout")
+        except CitecheckError:
+            raise
+        except Exception as exc:  # one odd URL must not end a long run; say what happened
+            return chain.finish(
+                LinkStatus.UNREACHABLE, error=f"unexpected {type(exc).__name__}: {innermost(exc)}"
+            )
+
+    async def _follow(
+        self,
+        session: aiohttp.ClientSession,
+        host_slots: dict[str, asyncio.Semaphore],
+        walk: _Walk,
+    ) -> Fetch:
+        chain = walk.chain
+        while True:
+            # names are checked by the resolver, on the addresses actually connected to
+            refused = chain.refused(resolve=False)
+            if refused is not None:
+                return refused
+            try:
+                answer = await self._hop(session, host_slots, walk)
+            except DeadlineExceeded:
+                return chain.timed_out()
+            except _TRANSPORT_ERRORS as exc:
+                status, error = describe_aiohttp_error(exc)
+                if status is LinkStatus.EXCLUDED:
+                    return chain.refusal_result(status, error)
+                return chain.finish(status, error=error)
+            if isinstance(answer, Fetch):
+                return answer
+            location = answer.headers.get("Location")
+            if answer.code in REDIRECT_CODES and location:
+                stop = chain.redirect(answer.code, _latin1_to_utf8(location), answer.url)
+                if stop is not None:
+                    return chain.finish(stop.status, http_status=answer.code, error=stop.error)
+                continue
+            status, reason = classify_answer(
+                chain.url, chain.current, answer.code, bool(chain.redirects), answer.headers,
+                answer.body,
+            )
+            return chain.finish(
+                status,
+                http_status=answer.code,
+                content_type=answer.headers.get("Content-Type"),
+                body=answer.body if walk.need_body else None,
+                truncated=answer.truncated and walk.need_body,
+                error=reason,
+            )
+
+    async def _hop(
+        self,
+        session: aiohttp.ClientSession,
+        host_slots: dict[str, asyncio.Semaphore],
+        walk: _Walk,
+    ) -> _Answer | Fetch:
+        """One hop: HEAD and/or GET per the method option."""
+        method = self.options.method
+        if method == "get" or (walk.need_body and method == "head-then-get"):
+            return await self._exchange(session, host_slots, "GET", walk)
+        try:
+            head = await self._exchange(session, host_slots, "HEAD", walk)
+        except _TRANSPORT_ERRORS as exc:
+            if describe_aiohttp_error(exc)[0] is LinkStatus.EXCLUDED:
+                raise
+            return await self._exchange(session, host_slots, "GET", walk)  # another HEAD failure
+        if isinstance(head, Fetch):
+            return head
+        if get_after_head(head.code, head.headers, walk.need_body, method):
+            return await self._exchange(session, host_slots, "GET", walk)
+        return head
+
+    async def _exchange(
+        self,
+        session: aiohttp.ClientSession,
+        host_slots: dict[str, asyncio.Semaphore],
+        method: str,
+        walk: _Walk,
+    ) -> _Answer | Fetch:
+        """One request with its retries, each try in its host's turn."""
+        chain = walk.chain
+        url = chain.current
+        host = host_key(url)
+        slot = host_slots.get(host)
+        if slot is None:
+            slot = host_slots[host] = asyncio.Semaphore(max(1, self.options.host_concurrency))
+        headers = request_headers(url, self.options)
+        attempt = 0
+        while True:
+            code: int | None = None
+            async with slot:
+                wait = self._pacer.reserve(host)
+                if wait >= chain.deadline.remaining():
+                    raise DeadlineExceeded
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                try:
+                    async with self._overall, session.request(
+                        method,
+                        url,
+                        headers={**headers, **walk.cookie_header(host)},
+                        allow_redirects=False,
+                    ) as response:
+                        code = response.status
+                        walk.last_code = code
+                        walk.keep_cookies(host, response.headers)
+                        delay = retry_delay(
+                            attempt,
+                            code,
+                            response.headers.get("Retry-After"),
+                            self.options,
+                            chain.deadline.remaining(),
+                        )
+                        if delay is None:
+                            return await self._read(response, method, walk)
+                except (aiohttp.ConnectionTimeoutError, aiohttp.SocketTimeoutError):
+                    delay = retry_delay(
+                        attempt, None, None, self.options, chain.deadline.remaining()
+                    )
+                    if delay is None:
+                        raise
+            if code == 429:
+                self._pacer.back_off(host, delay)  # the whole host waits, not just us
+            await asyncio.sleep(delay)
+            attempt += 1
+
+    async def _read(
+        self, response: aiohttp.ClientResponse, method: str, walk: _Walk
+    ) -> _Answer | Fetch:
+        """Read what is wanted of the body (inside the host's turn)."""
+        code = response.status
+        answer = _Answer(code, response.headers, b"", False, str(response.url))
+        if method == "HEAD" or (code in REDIRECT_CODES and response.headers.get("Location")):
+            return answer
+        limit = self.options.max_bytes
+        if not walk.need_body:
+            limit = body_limit(response.headers, False, limit) if code < 300 else 0
+            length = response.content_length
+            if length is not None and length <= KEEP_ALIVE_DRAIN:
+                limit = max(limit, length)
+        if limit <= 0:
+            return answer
+        chunks: list[bytes] = []
+        total = 0
+        try:
+            while total < limit:
+                chunk = await response.content.read(min(CHUNK_SIZE, limit - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+            if total >= limit and not response.content.at_eof():
+                # is there more? one byte tells (a body of exactly `limit` is not cut)
+                answer.truncated = bool(await response.content.read(1))
+        except _TRANSPORT_ERRORS as exc:
+            status, error = describe_aiohttp_error(exc)
+            return walk.chain.finish(status, http_status=code, error=error)
+        answer.body = b"".join(chunks)
+        return answer
+
+
+def _latin1_to_utf8(location: str) -> str:
+    """A Location sent as raw UTF-8 bytes, read as Latin-1, back to what was meant."""
+    try:
+        return location.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return location
+
+
+def _call_soon(loop: object, callback: object) -> None:
+    if isinstance(loop, asyncio.AbstractEventLoop) and callable(callback):
+        with contextlib.suppress(RuntimeError):  # the loop has already finished
+            loop.call_soon_threadsafe(callback)

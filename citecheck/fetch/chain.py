@@ -1,0 +1,120 @@
+"""What both engines do around the requests: the deadline, the address guard per hop,
+following a redirect chain (loops, too many hops, bad Locations), building the Fetch."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+
+from requests.utils import requote_uri
+
+from citecheck.fetch.classify import MAX_VISITS
+from citecheck.fetch.options import FetchOptions
+from citecheck.fetch.urls import UrlProblem, ascii_host, url_problem
+from citecheck.models import Fetch, LinkStatus, Redirect
+from citecheck.netguard import is_private_host
+
+
+@dataclass
+class Deadline:
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+
+    def remaining(self) -> float:
+        return self.seconds - (time.monotonic() - self.started)
+
+    def expired(self) -> bool:
+        return self.remaining() <= 0
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def refusal(url: str, options: FetchOptions, *, resolve: bool) -> UrlProblem | None:
+    """Why this hop may not be fetched: a malformed URL, or a private address.
+
+    resolve=False checks literal addresses and localhost names only (the async
+    engine checks resolved names in its resolver, on the very addresses it
+    connects to).
+    """
+    problem = url_problem(url)
+    if problem is not None or options.allow_private:
+        return problem
+
+    host = ascii_host(urlsplit(url).hostname or "") or ""
+    if is_private_host(host, resolve=resolve):
+        return UrlProblem(LinkStatus.EXCLUDED, "private address")
+    return None
+
+
+@dataclass(frozen=True)
+class Stop:
+    """The chain ends here with this status."""
+
+    status: LinkStatus
+    error: str
+
+
+@dataclass
+class Chain:
+    """One URL's redirect chain as it is walked."""
+
+    url: str
+    options: FetchOptions
+    deadline: Deadline = field(default_factory=lambda: Deadline(30.0))
+    fetched_at: str = field(default_factory=utc_now)
+    via: str = "live"
+    current: str = ""
+    redirects: list[Redirect] = field(default_factory=list)
+    visits: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self.current = self.current or self.url
+        self.visits[self.url] += 1
+
+    def refused(self, *, resolve: bool) -> Fetch | None:
+        """The Fetch to return when the current hop may not be fetched."""
+        problem = refusal(self.current, self.options, resolve=resolve)
+        if problem is None:
+            return None
+        return self.refusal_result(problem.status, problem.error)
+
+    def refusal_result(self, status: LinkStatus, error: str) -> Fetch:
+        if self.redirects and status is not LinkStatus.EXCLUDED:
+            error = f"redirect to {self.current}: {error}"
+        return self.finish(status, final_url=self.current if self.redirects else None, error=error)
+
+    def redirect(self, code: int, location: str, base_url: str) -> Stop | None:
+        """Record the hop and move to its target; a Stop when the chain must end."""
+        self.redirects.append(Redirect(self.current, code))
+        try:
+            # browsers percent-encode spaces and non-ASCII in Location; so do we
+            next_url = requote_uri(urljoin(base_url or self.current, location.strip()))
+        except ValueError:
+            return Stop(LinkStatus.INVALID, f"redirect to an invalid URL: {location[:200]}")
+        self.visits[next_url] += 1
+        if self.visits[next_url] > MAX_VISITS:
+            return Stop(LinkStatus.BROKEN, "redirect loop")
+        if len(self.redirects) > self.options.max_redirects:
+            return Stop(LinkStatus.BROKEN, "too many redirects")
+        self.current = next_url
+        return None
+
+    def finish(self, status: LinkStatus, **fields: object) -> Fetch:
+        fields.setdefault("final_url", self.current)
+        return Fetch(
+            url=self.url,
+            status=status,
+            redirects=tuple(self.redirects),
+            elapsed_ms=round((time.monotonic() - self.deadline.started) * 1000, 1),
+            fetched_at=self.fetched_at,
+            via=self.via,
+            **fields,  # type: ignore[arg-type]  # keyword fields of Fetch, checked at runtime
+        )
+
+    def timed_out(self, **fields: object) -> Fetch:
+        return self.finish(LinkStatus.TIMEOUT, error="deadline exceeded", **fields)

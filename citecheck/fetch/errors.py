@@ -1,0 +1,137 @@
+"""A transport failure (requests/urllib3 or aiohttp) as a status and a one-line reason.
+
+Both engines say the same thing for the same failure: "connection refused", "read
+timeout", "DNS failure: host name does not resolve", ...
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import aiohttp
+import requests
+import urllib3.exceptions
+
+from citecheck.models import LinkStatus
+from citecheck.replay import NotInReplayArchive
+
+DNS_FAILURE = "DNS failure: host name does not resolve"
+
+
+class DeadlineExceeded(Exception):
+    """The URL's overall deadline passed (raised inside an engine, never outside)."""
+
+
+class PrivateAddressRefused(OSError):
+    """A host name resolved to a private address while allow_private is off."""
+
+
+def describe_request_error(exc: Exception) -> tuple[LinkStatus, str]:
+    """A requests/urllib3 failure as a status and a one-line reason."""
+    if isinstance(exc, NotInReplayArchive):
+        return LinkStatus.UNREACHABLE, str(exc)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return LinkStatus.TIMEOUT, "connect timeout"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return LinkStatus.TIMEOUT, "read timeout"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return LinkStatus.UNREACHABLE, f"TLS error: {innermost(exc)}"
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return LinkStatus.UNREACHABLE, f"proxy error: {innermost(exc)}"
+    if isinstance(exc, requests.exceptions.ContentDecodingError):
+        return LinkStatus.BROKEN, "body could not be decoded (bad Content-Encoding)"
+    if isinstance(
+        exc,
+        requests.exceptions.InvalidURL
+        | requests.exceptions.InvalidSchema
+        | requests.exceptions.MissingSchema
+        | urllib3.exceptions.LocationValueError,
+    ):
+        return LinkStatus.INVALID, f"invalid URL: {innermost(exc)}"
+    if isinstance(
+        exc, requests.exceptions.ConnectionError | requests.exceptions.ChunkedEncodingError
+    ):
+        return _describe_connection_error(exc)
+    return LinkStatus.UNREACHABLE, f"{type(exc).__name__}: {innermost(exc)}"
+
+
+def _describe_connection_error(exc: Exception) -> tuple[LinkStatus, str]:
+    chain = causes(exc)
+    if any(isinstance(e, urllib3.exceptions.NameResolutionError | socket.gaierror) for e in chain):
+        return LinkStatus.UNREACHABLE, DNS_FAILURE
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return LinkStatus.UNREACHABLE, "connection refused"
+    if any(isinstance(e, ConnectionResetError | BrokenPipeError) for e in chain):
+        return LinkStatus.UNREACHABLE, "connection reset"
+    # urllib3's NewConnectionError subclasses ConnectTimeoutError: not every one is a timeout
+    if any(
+        isinstance(e, urllib3.exceptions.ConnectTimeoutError)
+        and not isinstance(e, urllib3.exceptions.NewConnectionError)
+        for e in chain
+    ):
+        return LinkStatus.TIMEOUT, "connect timeout"
+    if any(isinstance(e, urllib3.exceptions.ReadTimeoutError | TimeoutError) for e in chain):
+        return LinkStatus.TIMEOUT, "read timeout"
+    if any(isinstance(e, urllib3.exceptions.SSLError) for e in chain):
+        return LinkStatus.UNREACHABLE, f"TLS error: {innermost(exc)}"
+    if any(isinstance(e, urllib3.exceptions.ProtocolError) for e in chain):
+        return LinkStatus.UNREACHABLE, f"connection broken: {innermost(exc)}"
+    return LinkStatus.UNREACHABLE, f"connection failed: {innermost(exc)}"
+
+
+def describe_aiohttp_error(exc: BaseException) -> tuple[LinkStatus, str]:
+    """An aiohttp failure as a status and a one-line reason (the requests wording)."""
+    chain = causes(exc)
+    if any(isinstance(e, PrivateAddressRefused) for e in chain):
+        return LinkStatus.EXCLUDED, "private address"
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return LinkStatus.TIMEOUT, "connect timeout"
+    if isinstance(exc, aiohttp.SocketTimeoutError | asyncio.TimeoutError):
+        return LinkStatus.TIMEOUT, "read timeout"
+    if isinstance(exc, aiohttp.ClientConnectorDNSError) or any(
+        isinstance(e, socket.gaierror) for e in chain
+    ):
+        return LinkStatus.UNREACHABLE, DNS_FAILURE
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError):
+        return LinkStatus.UNREACHABLE, f"TLS error: {innermost(exc)}"
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return LinkStatus.UNREACHABLE, "connection refused"
+    if any(isinstance(e, ConnectionResetError | BrokenPipeError) for e in chain):
+        return LinkStatus.UNREACHABLE, "connection reset"
+    if isinstance(exc, aiohttp.ClientPayloadError) and "encoding" in str(exc).lower():
+        return LinkStatus.BROKEN, "body could not be decoded (bad Content-Encoding)"
+    if isinstance(exc, aiohttp.InvalidURL):
+        return LinkStatus.INVALID, f"invalid URL: {innermost(exc)}"
+    if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
+        return LinkStatus.UNREACHABLE, f"connection broken: {innermost(exc)}"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return LinkStatus.UNREACHABLE, f"connection failed: {innermost(exc)}"
+    return LinkStatus.UNREACHABLE, f"{type(exc).__name__}: {innermost(exc)}"
+
+
+def causes(exc: BaseException) -> list[BaseException]:
+    """The exception, its causes and contexts, and the exceptions wrapped in their args
+    (requests and urllib3 wrap errors in args rather than chaining them)."""
+    found: list[BaseException] = []
+    pending: list[BaseException] = [exc]
+    while pending and len(found) < 20:
+        current = pending.pop()
+        if any(current is seen for seen in found):
+            continue
+        found.append(current)
+        pending.extend(a for a in current.args if isinstance(a, BaseException))
+        for attribute in ("reason", "os_error"):
+            linked = getattr(current, attribute, None)
+            if isinstance(linked, BaseException):
+                pending.append(linked)
+        for linked in (current.__cause__, current.__context__):
+            if linked is not None:
+                pending.append(linked)
+    return found
+
+
+def innermost(exc: BaseException) -> str:
+    chain = causes(exc)
+    text = str(chain[-1]) or str(exc) or type(exc).__name__
+    return " ".join(text.split())[:200]

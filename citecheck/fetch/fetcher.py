@@ -1,0 +1,127 @@
+"""`Fetcher`: the one front door, whichever engine does the work.
+
+- `fetch(url)` (one URL, the spine's GET with body) uses the requests engine.
+- `fetch_many(urls)` uses the aiohttp engine for live fetching, and the requests
+  engine in a thread pool when the Fetcher was given a `session_factory` (WARC
+  replay works through requests' transport adapters) or a WARC `recorder`
+  (which records requests' responses), or when `engine="sync"`.
+
+Both engines share one `HostPacer` (per-host intervals and 429 back-offs hold
+across the whole run) and the same classification code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import TYPE_CHECKING, Literal
+
+import requests
+
+from citecheck.fetch.async_engine import AsyncEngine
+from citecheck.fetch.chain import Chain
+from citecheck.fetch.hosts import HostPacer
+from citecheck.fetch.options import FetchOptions
+from citecheck.fetch.sync_engine import SyncEngine
+from citecheck.models import Fetch, LinkStatus
+
+if TYPE_CHECKING:
+    from citecheck.replay import WarcRecorder
+
+Engine = Literal["auto", "sync", "async"]
+DEFAULT_OPTIONS = FetchOptions()  # frozen, so sharing is safe
+
+
+class Fetcher:
+    """Fetches URLs into Fetch values; never raises for a problem with one URL."""
+
+    def __init__(
+        self,
+        options: FetchOptions = DEFAULT_OPTIONS,
+        *,
+        session_factory: Callable[[], requests.Session] | None = None,
+        recorder: WarcRecorder | None = None,
+        resolve_dns: bool = True,
+        engine: Engine = "auto",
+    ) -> None:
+        self.options = options
+        self.pacer = HostPacer(options.host_request_interval)
+        self._sync = SyncEngine(
+            options,
+            self.pacer,
+            session_factory=session_factory,
+            recorder=recorder,
+            resolve_dns=resolve_dns,
+        )
+        live = session_factory is None and recorder is None
+        self.engine: Literal["sync", "async"] = (
+            "async" if engine == "async" or (engine == "auto" and live) else "sync"
+        )
+        self._async = AsyncEngine(options, self.pacer)
+        self._executor: ThreadPoolExecutor | None = None
+        self._executor_workers = 0
+
+    def close(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        self._sync.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def fetch(self, url: str, *, need_body: bool = True) -> Fetch:
+        """Fetch `url` and say what it is. need_body=False (link checking) reads only
+        what the status needs: no body, or an HTML page's head for the soft-404 check."""
+        if self.options.offline:
+            return _offline(url, self.options)
+        return self._sync.fetch(url, need_body)
+
+    def fetch_many(
+        self, urls: Iterable[str], workers: int | None = None, *, need_body: bool = True
+    ) -> Generator[Fetch, None, None]:
+        """Fetch many URLs; yields each Fetch as it completes (not in input order).
+
+        workers: requests in flight at once (default: options.max_concurrency).
+        """
+        concurrency = max(1, workers or self.options.max_concurrency)
+        if self.options.offline:
+            return (_offline(url, self.options) for url in urls)
+        if self.engine == "async":
+            return self._async.run(urls, concurrency, need_body)
+        return self._threaded(urls, concurrency, need_body)
+
+    def _threaded(
+        self, urls: Iterable[str], workers: int, need_body: bool
+    ) -> Generator[Fetch, None, None]:
+        pool = self._pool(workers)
+        pending: set[Future[Fetch]] = set()
+        try:
+            # keep a bounded number in flight so a huge input is not queued all at once
+            for url in urls:
+                pending.add(pool.submit(self._sync.fetch, url, need_body))
+                if len(pending) >= workers * 4:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    yield from (future.result() for future in done)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                yield from (future.result() for future in done)
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def _pool(self, workers: int) -> ThreadPoolExecutor:
+        """The worker pool, kept between calls so its threads keep their sessions."""
+        if self._executor is None or self._executor_workers != workers:
+            if self._executor is not None:
+                self._executor.shutdown(wait=False)
+            self._executor = ThreadPoolExecutor(workers, thread_name_prefix="fetch")
+            self._executor_workers = workers
+        return self._executor
+
+
+def _offline(url: str, options: FetchOptions) -> Fetch:
+    return Chain(url, options).finish(LinkStatus.EXCLUDED, final_url=None, error="offline")

@@ -1,0 +1,80 @@
+"""Is this a URL the fetcher can try at all? (INVALID / UNSUPPORTED before any I/O)"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import idna
+
+from citecheck.models import LinkStatus
+from citecheck.netguard import parse_literal_address
+
+SUPPORTED_SCHEMES = frozenset({"http", "https"})
+
+
+@dataclass(frozen=True)
+class UrlProblem:
+    status: LinkStatus
+    error: str
+
+
+def url_problem(url: str) -> UrlProblem | None:
+    """Why `url` cannot be fetched at all (INVALID or UNSUPPORTED), or None if it can."""
+    if not url:
+        return UrlProblem(LinkStatus.INVALID, "empty URL")
+    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        return UrlProblem(LinkStatus.INVALID, "URL contains spaces or control characters")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        _ = parts.port
+    except ValueError as exc:
+        return UrlProblem(LinkStatus.INVALID, f"unparseable URL: {exc}")
+    scheme = parts.scheme.lower()
+    if not scheme or "." in scheme:
+        return UrlProblem(LinkStatus.INVALID, "not an absolute URL")
+    if scheme not in SUPPORTED_SCHEMES:
+        return UrlProblem(LinkStatus.UNSUPPORTED, f"unsupported scheme: {scheme}")
+    if not host:
+        return UrlProblem(LinkStatus.INVALID, "URL has no host")
+    if not _is_valid_host(host):
+        return UrlProblem(LinkStatus.INVALID, f"invalid host name: {host}")
+    return None
+
+
+def _is_valid_host(host: str) -> bool:
+    if parse_literal_address(host) is not None:
+        return True
+    name = ascii_host(host)
+    if name is None:
+        return False
+    labels = name.rstrip(".").split(".")
+    if any(not label or len(label) > 63 for label in labels):
+        return False
+    try:
+        for label in labels:
+            if label.lower().startswith("xn--"):
+                idna.decode(label)
+    except idna.IDNAError:
+        return False
+    return True
+
+
+def ascii_host(host: str) -> str | None:
+    """The host as DNS sees it (IDNA/punycode), or None if it is not a valid name."""
+    if host.isascii():
+        return host
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        return None
+
+
+def host_key(url: str) -> str:
+    """The politeness key of a URL: its host name, lower case, as DNS sees it."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return (ascii_host(host) or host).lower().rstrip(".")

@@ -1,0 +1,1 @@
+"""`citecheck links`: collect, filter, check and report the links of documents."""

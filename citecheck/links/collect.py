@@ -1,0 +1,469 @@
+"""Inputs -> Links: files, folders, globs, URLs and stdin, each link with its origin.
+
+How a link is turned into the URL that gets checked:
+
+- absolute http(s) URLs as written (the `#fragment` dropped unless
+  `include_fragments`); `//host/x` gets `https:`; other schemes (`mailto:`,
+  `tel:`, `javascript:`, `data:`, ...) as written, for the checker to classify;
+- everything else is a local target, an absolute `file://` URL (percent-decoded
+  first, query dropped, `#fragment` always kept): relative to the document's
+  folder, or, when it starts with `/`, to the *input root*: `root_dir` when given,
+  else the folder given on the command line (for a file: its folder; for a glob:
+  the folder before the first wildcard; for stdin: the current folder);
+- on a page fetched from a URL, relative links are resolved against the page URL
+  (or its `<base href>`), and same-page `#x` links are kept only with
+  `include_fragments`;
+- empty links and a bare `#` are skipped.
+
+A link with spaces or control characters is kept as written, so the checker can
+report it INVALID. Folders are walked recursively for document-like files,
+skipping `.git`, `node_modules` and what `.gitignore` files ignore (the ones in the
+folder, below it, and above it up to the repository root). `exclude_paths` are
+gitignore-style patterns, matched against each file's path as shown and relative
+to its input root; they also apply to files and globs given explicitly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+from urllib.parse import unquote, urljoin, urlsplit
+
+import charset_normalizer
+import pathspec
+
+from citecheck.links.extract import RawLink, extract_links
+from citecheck.links.model import Link, Origin
+
+DOCUMENT_SUFFIXES: dict[str, str] = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdx": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".rst": "rst",
+    ".rest": "rst",
+    ".txt": "plaintext",
+    ".wiki": "wikitext",
+    ".wikitext": "wikitext",
+    ".mediawiki": "wikitext",
+}
+SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__"})
+_CONTENT_TYPE_KINDS = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/markdown": "markdown",
+    "text/x-markdown": "markdown",
+    "text/x-rst": "rst",
+    "text/prs.fallenstein.rst": "rst",
+}
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+_URL_INPUT = re.compile(r"^https?://", re.I)
+_GLOB_CHARS = frozenset("*?[")
+
+FetchPage = Callable[[str], tuple[bytes, "str | None"]]
+
+
+@dataclass(frozen=True)
+class CollectOptions:
+    exclude_paths: tuple[str, ...] = ()  # --exclude-path: gitignore-style patterns
+    respect_gitignore: bool = True  # folders: skip what .gitignore ignores (nested too)
+    include_fragments: bool = False  # keep '#fragment' on remote URLs (local ones always kept)
+    max_file_bytes: int = 50 * 2**20  # larger inputs: one InputProblem, not read
+    root_dir: str | None = None  # what a leading "/" in a local link is relative to
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """An input that could not be read (missing, binary, too large...): the run goes on."""
+
+    source: str
+    message: str
+
+
+@dataclass(frozen=True)
+class _Document:
+    source: str  # as shown in reports: the path as given/walked, the URL, or "-"
+    path: Path | None  # the file on disk (None for URLs and stdin)
+    root: Path  # the input root: what a leading "/" is relative to
+
+
+def collect_links(
+    inputs: Sequence[str],
+    options: CollectOptions,
+    *,
+    fetch_page: FetchPage | None = None,
+    stdin: IO[str] | None = None,
+) -> Iterator[Link | InputProblem]:
+    """Every link of every input, in input order; problems in line, the run goes on."""
+    excluded = _PathFilter(options.exclude_paths)
+    seen: set[Path] = set()
+    for item in inputs:
+        if item == "-":
+            yield from _stdin_links(stdin if stdin is not None else sys.stdin, options)
+        elif _URL_INPUT.match(item):
+            yield from _page_links(item, options, fetch_page)
+        else:
+            for entry in _expand(item, options, excluded):
+                if isinstance(entry, InputProblem):
+                    yield entry
+                    continue
+                assert entry.path is not None
+                key = entry.path.absolute()
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield from _file_links(entry, options)
+
+
+def detect_link_kind(path: str, text: str) -> str:
+    """markdown | html | rst | plaintext | wikitext: by extension, else by content."""
+    suffix = Path(urlsplit(path).path if _URL_INPUT.match(path) else path).suffix.lower()
+    if suffix in DOCUMENT_SUFFIXES:
+        return DOCUMENT_SUFFIXES[suffix]
+    return _sniff_kind(text, default="plaintext")
+
+
+_HTML_SIGNS = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html|<head|<body)", re.I)
+_WIKI_SIGNS = re.compile(r"\[\[[^\]\n]+\]\]|\{\{[^}\n]+|^==+[^=\n]+==+\s*$|<ref[\s>]", re.M)
+_RST_SIGNS = re.compile(r"^\.\.\s+(?:_[^:\n]+:|[\w-]+::)|`[^`\n]+<[^>\n]+>`__?", re.M)
+_MARKDOWN_SIGNS = re.compile(r"\]\([^)\s]*\)|^#{1,6}\s|^```|^\[[^\]\n]+\]:\s|<https?://", re.M)
+
+
+def _sniff_kind(text: str, default: str) -> str:
+    head = text[:100_000]
+    if _HTML_SIGNS.match(head):
+        return "html"
+    for kind, signs in (
+        ("rst", _RST_SIGNS),
+        ("wikitext", _WIKI_SIGNS),
+        ("markdown", _MARKDOWN_SIGNS),
+    ):
+        if signs.search(head):
+            return kind
+    return default
+
+
+# --- inputs -> documents -------------------------------------------------------------
+
+
+def _expand(
+    item: str, options: CollectOptions, excluded: _PathFilter
+) -> Iterator[_Document | InputProblem]:
+    path = Path(item)
+    root_override = Path(options.root_dir) if options.root_dir else None
+    if path.is_dir():
+        root = root_override or path
+        for file_path, shown in _walk_folder(path, options, excluded):
+            yield _Document(shown, file_path, root)
+    elif path.exists():
+        if not excluded.matches(item, root_override or path.parent):
+            yield _Document(item, path, root_override or path.parent)
+    elif _GLOB_CHARS & set(item):
+        matches = sorted(glob.glob(item, recursive=True))
+        if not matches:
+            yield InputProblem(item, "no files match this pattern")
+        root = root_override or _glob_root(item)
+        for match in matches:
+            match_path = Path(match)
+            if match_path.is_dir():
+                for file_path, shown in _walk_folder(match_path, options, excluded):
+                    yield _Document(shown, file_path, root)
+            elif match_path.is_file() and not excluded.matches(match, root):
+                yield _Document(match, match_path, root)
+    else:
+        yield InputProblem(item, "no such file or folder")
+
+
+def _glob_root(pattern: str) -> Path:
+    """The folder before the first wildcard: "docs/**/*.md" -> docs."""
+    parts: list[str] = []
+    for part in Path(pattern).parts:
+        if _GLOB_CHARS & set(part):
+            break
+        parts.append(part)
+    return Path(*parts) if parts else Path(".")
+
+
+class _PathFilter:
+    """--exclude-path: gitignore-style patterns."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self._spec = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+
+    def matches(self, shown: str, root: Path, *, is_dir: bool = False) -> bool:
+        if self._spec is None:
+            return False
+        suffix = "/" if is_dir else ""
+        candidates = {Path(shown).as_posix().removeprefix("./")}
+        with contextlib.suppress(ValueError):  # a path outside its root
+            candidates.add(Path(shown).absolute().relative_to(root.absolute()).as_posix())
+        return any(self._spec.match_file(candidate + suffix) for candidate in candidates)
+
+
+_GitignoreChain = list[tuple[Path, pathspec.GitIgnoreSpec]]
+
+
+def _load_gitignore(folder: Path) -> pathspec.GitIgnoreSpec | None:
+    try:
+        lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _ancestor_gitignores(folder: Path) -> _GitignoreChain:
+    """The .gitignore files above `folder`, up to its repository root (none outside a repo)."""
+    if (folder / ".git").exists():
+        return []
+    ancestors: list[Path] = []
+    for parent in folder.parents:
+        ancestors.append(parent)
+        if (parent / ".git").exists():
+            break
+    else:
+        return []
+    chain: _GitignoreChain = []
+    for parent in reversed(ancestors):
+        spec = _load_gitignore(parent)
+        if spec is not None:
+            chain.append((parent, spec))
+    return chain
+
+
+def _gitignored(path: Path, is_dir: bool, chain: _GitignoreChain) -> bool:
+    """The last matching pattern wins, deeper .gitignore files after shallower ones."""
+    ignored = False
+    for base, spec in chain:
+        relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+        result = spec.check_file(relative)
+        if result.include is not None:
+            ignored = result.include
+    return ignored
+
+
+def _walk_folder(
+    folder: Path, options: CollectOptions, excluded: _PathFilter
+) -> Iterator[tuple[Path, str]]:
+    """(path, path as shown) for each document-like file under `folder`, sorted."""
+    top = Path(os.path.abspath(folder))
+    chains: dict[Path, _GitignoreChain] = {
+        top: _ancestor_gitignores(top) if options.respect_gitignore else []
+    }
+    for dirpath, dirnames, filenames in os.walk(top):
+        here = Path(dirpath)
+        chain = chains.pop(here, [])
+        if options.respect_gitignore:
+            spec = _load_gitignore(here)
+            if spec is not None:
+                chain = [*chain, (here, spec)]
+        kept: list[str] = []
+        for name in sorted(dirnames):
+            child = here / name
+            shown = str(folder / child.relative_to(top))
+            if name in SKIPPED_DIRS or _gitignored(child, True, chain):
+                continue
+            if excluded.matches(shown, folder, is_dir=True):
+                continue
+            kept.append(name)
+            chains[child] = chain
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            child = here / name
+            if Path(name).suffix.lower() not in DOCUMENT_SUFFIXES:
+                continue
+            shown = str(folder / child.relative_to(top))
+            if _gitignored(child, False, chain) or excluded.matches(shown, folder):
+                continue
+            yield Path(shown), shown
+
+
+# --- documents -> text -----------------------------------------------------------------
+
+
+def _decode(data: bytes, declared: str | None = None) -> str | None:
+    """Text from bytes: the declared charset, UTF-8, else the best guess; None if hopeless."""
+    for encoding in (declared, "utf-8-sig"):
+        if encoding:
+            try:
+                return data.decode(encoding)
+            except (UnicodeDecodeError, LookupError):
+                pass
+    best = charset_normalizer.from_bytes(data).best()
+    return None if best is None else str(best)
+
+
+def _read_file(document: _Document, max_bytes: int) -> str | InputProblem:
+    assert document.path is not None
+    try:
+        size = document.path.stat().st_size
+        if size > max_bytes:
+            return InputProblem(
+                document.source, f"too large to read: {size} bytes (limit {max_bytes})"
+            )
+        data = document.path.read_bytes()
+    except OSError as error:
+        return InputProblem(document.source, f"cannot read: {error.strerror or error}")
+    return _text_or_problem(document.source, data)
+
+
+def _text_or_problem(source: str, data: bytes, declared: str | None = None) -> str | InputProblem:
+    if b"\x00" in data[:8192]:
+        return InputProblem(source, "binary file (contains NUL bytes): not a document")
+    text = _decode(data, declared)
+    if text is None:
+        return InputProblem(source, "cannot decode the text (unknown character encoding)")
+    return text
+
+
+# --- text -> links ---------------------------------------------------------------------
+
+
+def _file_links(document: _Document, options: CollectOptions) -> Iterator[Link | InputProblem]:
+    text = _read_file(document, options.max_file_bytes)
+    if isinstance(text, InputProblem):
+        yield text
+        return
+    kind = detect_link_kind(document.source, text)
+    for raw in extract_links(kind, text):
+        url = resolve_in_file(raw, document.path, document.root, options.include_fragments)
+        if url is not None:
+            yield _link(url, raw, document.source)
+
+
+def _stdin_links(stream: IO[str], options: CollectOptions) -> Iterator[Link | InputProblem]:
+    try:
+        text = stream.read(options.max_file_bytes + 1)
+    except (OSError, UnicodeDecodeError) as error:
+        yield InputProblem("-", f"cannot read stdin: {error}")
+        return
+    if len(text) > options.max_file_bytes:
+        yield InputProblem("-", f"too large to read: over {options.max_file_bytes} characters")
+        return
+    if "\x00" in text[:8192]:
+        yield InputProblem("-", "binary input (contains NUL bytes): not a document")
+        return
+    root = Path(options.root_dir) if options.root_dir else Path.cwd()
+    for raw in extract_links(detect_link_kind("-", text), text):
+        if raw.written.startswith("#"):
+            continue  # a fragment of stdin itself: nothing to check it against
+        url = resolve_in_file(raw, None, root, options.include_fragments)
+        if url is not None:
+            yield _link(url, raw, "-")
+
+
+def _page_links(
+    page_url: str, options: CollectOptions, fetch_page: FetchPage | None
+) -> Iterator[Link | InputProblem]:
+    if fetch_page is None:
+        yield InputProblem(page_url, "URL inputs need a fetcher (none was given)")
+        return
+    try:
+        body, content_type = fetch_page(page_url)
+    except Exception as error:  # the caller's fetcher: any failure is this input's problem
+        yield InputProblem(page_url, f"cannot fetch: {error}")
+        return
+    if len(body) > options.max_file_bytes:
+        yield InputProblem(page_url, f"too large to read: {len(body)} bytes")
+        return
+    media_type, charset = _parse_content_type(content_type)
+    text = _text_or_problem(page_url, body, charset)
+    if isinstance(text, InputProblem):
+        yield text
+        return
+    kind = _CONTENT_TYPE_KINDS.get(media_type) or detect_link_kind(page_url, text)
+    for raw in extract_links(kind, text):
+        url = resolve_in_page(raw, page_url, options.include_fragments)
+        if url is not None:
+            yield _link(url, raw, page_url)
+
+
+def _parse_content_type(content_type: str | None) -> tuple[str, str | None]:
+    if not content_type:
+        return "", None
+    media_type, _, rest = content_type.partition(";")
+    match = re.search(r"charset\s*=\s*\"?([\w.:-]+)", rest, re.I)
+    return media_type.strip().lower(), match.group(1) if match else None
+
+
+def _link(url: str, raw: RawLink, source: str) -> Link:
+    return Link(
+        url=url,
+        origin=Origin(source, raw.line, raw.column),
+        written=raw.written,
+        text=raw.text,
+        element=raw.element,
+    )
+
+
+def _without_fragment(url: str, include_fragments: bool) -> str:
+    return url if include_fragments else url.partition("#")[0]
+
+
+def resolve_in_file(
+    raw: RawLink, document: Path | None, root: Path, include_fragments: bool = False
+) -> str | None:
+    """The URL to check for a link written in a local file (or stdin: `document` None)."""
+    written = raw.written
+    if not written or written == "#":
+        return None
+    if raw.base is not None:
+        base = raw.base
+        if not _SCHEME.match(base) and not base.startswith("//"):
+            # A relative <base href>: relative to the document, like the links.
+            base_dir = _local_path(base, document, root)
+            return _resolve_local(written, base_dir / "_", root, include_fragments)
+        written = urljoin("https:" + base if base.startswith("//") else base, written)
+    return _resolve_local(written, document, root, include_fragments)
+
+
+def _resolve_local(
+    written: str, document: Path | None, root: Path, include_fragments: bool
+) -> str | None:
+    if written.startswith("//"):
+        return _without_fragment("https:" + written, include_fragments)
+    scheme = _SCHEME.match(written)
+    if scheme is not None:
+        if scheme.group(0).lower() in ("http:", "https:"):
+            return _without_fragment(written, include_fragments)
+        return written  # file:, mailto:, tel:, javascript:, data:, ftp: ... as written
+    path_part, hash_sign, fragment = written.partition("#")
+    path_part = path_part.partition("?")[0]
+    if not path_part:
+        if document is None:
+            return None
+        target = document
+    else:
+        target = _local_path(path_part, document, root)
+    return Path(os.path.normpath(target.absolute())).as_uri() + (
+        f"#{fragment}" if hash_sign and fragment else ""
+    )
+
+
+def _local_path(written: str, document: Path | None, root: Path) -> Path:
+    decoded = unquote(written)
+    if decoded.startswith("/"):
+        return root / decoded.lstrip("/")
+    folder = document.parent if document is not None else root
+    return folder / decoded
+
+
+def resolve_in_page(raw: RawLink, page_url: str, include_fragments: bool = False) -> str | None:
+    """The URL to check for a link written on a web page."""
+    written = raw.written
+    if not written or written == "#":
+        return None
+    if written.startswith("#") and not include_fragments:
+        return None  # the page itself, already being checked
+    base = urljoin(page_url, raw.base) if raw.base else page_url
+    if _SCHEME.match(written) and not written.lower().startswith(("http:", "https:")):
+        return written
+    return _without_fragment(urljoin(base, written), include_fragments)

@@ -1,0 +1,182 @@
+"""Markdown: inline links, images, reference definitions, autolinks, bare URLs, raw HTML.
+
+markdown-it-py parses (so code blocks, code spans and front matter never yield links);
+positions come from the tokens' line maps, then a search in the source from a cursor
+that only moves forward, so a URL written twice on a line gets the right column.
+A reference-style link `[text][label]` is reported once, at its definition
+`[label]: url`, which is where it would be fixed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from citecheck.links.extract.bare import find_bare_urls
+from citecheck.links.extract.html import extract_html
+from citecheck.links.extract.raw import LineIndex, RawLink
+
+_DESTINATION_OPEN = re.compile(r"\]\(\s*<?")  # what precedes an inline destination
+_AUTOLINK_OPEN = re.compile(r"<")
+
+
+def markdown_parser() -> MarkdownIt:
+    """CommonMark + tables + front matter, keeping every destination as written."""
+    parser = MarkdownIt("commonmark", {"store_labels": True}).use(front_matter_plugin)
+    parser.enable("table")
+    # Keep javascript:/data: links (the checker classifies them) and do not
+    # percent-encode destinations, so they can be found again in the source.
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
+    parser.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    parser.normalizeLinkText = lambda link: link  # type: ignore[method-assign]
+    return parser
+
+
+class _Locator:
+    """Finds strings in the source in order, turning offsets into line/column."""
+
+    def __init__(self, text: str) -> None:
+        self.index = LineIndex(text)
+        self.text = text
+        self.cursor = 0
+
+    def start_block(self, line_map: list[int] | None) -> tuple[int, int]:
+        """Move to a block's first line; returns the block's [start, end) offsets."""
+        if not line_map:
+            return self.cursor, len(self.text)
+        start = self.index.offset(line_map[0] + 1)
+        self.cursor = max(self.cursor, start)
+        return start, self.index.offset(line_map[1] + 1)
+
+    def find(self, needle: str, end: int, prefix: re.Pattern[str] | None = None) -> int | None:
+        """Offset of `needle` (preferably right after `prefix`) at or after the cursor."""
+        if not needle:
+            return None
+        after_prefix: int | None = None
+        if prefix is not None:
+            for match in prefix.finditer(self.text, self.cursor, end):
+                if after_prefix is None:
+                    after_prefix = match.end()
+                if self.text.startswith(needle, match.end()):
+                    return match.end()
+        found = self.text.find(needle, self.cursor, end)
+        if found >= 0:
+            return found
+        # Written with escapes or entities: the destination starts after the prefix.
+        return after_prefix
+
+    def take(self, offset: int | None, length: int) -> tuple[int, int]:
+        """The position of a found string (not found: the cursor's), moving past it."""
+        if offset is None:  # written with escapes or entities: place it at the cursor
+            return self.index.position(min(self.cursor, len(self.text)))
+        self.cursor = offset + length
+        return self.index.position(offset)
+
+
+def _link_text(children: list[Token]) -> str:
+    """The text of a link: its children up to the matching link_close."""
+    parts: list[str] = []
+    depth = 0
+    for child in children:
+        if child.type == "link_open":
+            depth += 1
+        elif child.type == "link_close":
+            if depth == 0:
+                break
+            depth -= 1
+        elif child.type in ("text", "code_inline"):
+            parts.append(child.content)
+    return "".join(parts).strip()
+
+
+def extract_markdown(text: str) -> Iterator[RawLink]:
+    env: dict[str, object] = {}
+    tokens = markdown_parser().parse(text, env)
+    locator = _Locator(text)
+    links: list[RawLink] = []
+    for token in tokens:
+        if token.type == "html_block":
+            start, _ = locator.start_block(token.map)
+            line, _column = locator.index.position(start)
+            links.extend(extract_html(token.content, line_offset=line - 1))
+        elif token.type == "inline":
+            _, end = locator.start_block(token.map)
+            links.extend(_inline_links(token.children or [], locator, end))
+    links.extend(_definitions(env, text))
+    yield from links
+
+
+def _inline_links(children: list[Token], locator: _Locator, end: int) -> Iterator[RawLink]:
+    depth = 0  # inside a link's text, bare URLs are not links
+    for position, child in enumerate(children):
+        if child.type == "link_open":
+            depth += 1
+            href = str(child.attrs.get("href", ""))
+            if "label" in child.meta:
+                continue  # reported at its definition
+            label = _link_text(children[position + 1 :])
+            if child.markup == "autolink":
+                # <user@host> becomes mailto:user@host; the address is what is written.
+                written = href.removeprefix("mailto:") if href.startswith("mailto:") else href
+                offset = locator.find(written, end, prefix=_AUTOLINK_OPEN)
+                element = "markdown-autolink"
+            else:
+                written = href
+                offset = locator.find(href, end, prefix=_DESTINATION_OPEN)
+                element = "markdown-link"
+            if href:
+                line, column = locator.take(offset, len(written))
+                yield RawLink(href, line, column, element, label or None)
+        elif child.type == "link_close":
+            depth = max(0, depth - 1)
+        elif child.type == "image":
+            src = str(child.attrs.get("src", ""))
+            offset = locator.find(src, end, prefix=_DESTINATION_OPEN)
+            if src:
+                line, column = locator.take(offset, len(src))
+                yield RawLink(src, line, column, "markdown-image", child.content or None)
+        elif child.type == "html_inline":
+            offset = locator.find(child.content, end)
+            if offset is not None:
+                line, column = locator.index.position(offset)
+                locator.take(offset, len(child.content))
+                yield from extract_html(
+                    child.content, line_offset=line - 1, column_offset=column - 1
+                )
+        elif child.type == "code_inline":
+            offset = locator.find(child.content, end)
+            if offset is not None:
+                locator.take(offset, len(child.content))
+        elif child.type == "text" and depth == 0:
+            yield from _bare_links(child.content, locator, end)
+
+
+def _bare_links(content: str, locator: _Locator, end: int) -> Iterator[RawLink]:
+    for _, url in find_bare_urls(content):
+        line, column = locator.take(locator.find(url, end), len(url))
+        yield RawLink(url, line, column, "bare-url")
+
+
+def _definitions(env: dict[str, object], text: str) -> Iterator[RawLink]:
+    """`[label]: url` definitions, found on the lines markdown-it recorded for them."""
+    references = env.get("references")
+    if not isinstance(references, dict):
+        return
+    lines = text.split("\n")
+    for definition in references.values():
+        href = str(definition.get("href", ""))
+        line_map = definition.get("map") or [0, len(lines)]
+        if not href:
+            continue
+        place = (line_map[0] + 1, 1)  # written with escapes: the definition's first line
+        for line_number in range(line_map[0], min(line_map[1], len(lines))):
+            line = lines[line_number]
+            match = re.search(r"\]:\s*<?" + re.escape(href), line)
+            if match is not None:
+                place = (line_number + 1, match.end() - len(href) + 1)
+                break
+        yield RawLink(href, place[0], place[1], "markdown-reference")

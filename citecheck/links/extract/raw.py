@@ -1,0 +1,43 @@
+"""The value every extractor yields, and helpers to place text at a line and column."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RawLink:
+    """A link as written in a document, before it is resolved against the document's place.
+
+    `base` is set when the document declares one (HTML `<base href>`): the link is
+    resolved against it instead of the document's own location.
+    """
+
+    written: str
+    line: int  # 1-based
+    column: int  # 1-based, the first character of `written`
+    element: str  # e.g. "a[href]", "markdown-link", "bare-url"
+    text: str | None = None
+    base: str | None = None
+
+
+class LineIndex:
+    """Offsets in a text <-> 1-based (line, column); columns count characters."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts = [0]
+        for index, char in enumerate(text):
+            if char == "\n":
+                self._starts.append(index + 1)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, offset) - 1
+        return line + 1, offset - self._starts[line] + 1
+
+    def offset(self, line: int, column: int = 1) -> int:
+        """The offset of a 1-based line and column (past the end: the text's length)."""
+        if line - 1 >= len(self._starts):
+            return len(self.text)
+        return self._starts[line - 1] + column - 1

@@ -1,0 +1,63 @@
+"""`--format markdown`: a job summary ($GITHUB_STEP_SUMMARY): the verdict, a count
+per status, the failures in a table, and the rest folded away in <details>."""
+
+from __future__ import annotations
+
+from citecheck.links.formats.human import summary_line, verdict_line
+from citecheck.links.formats.report import LinksReport, detail, location, shown_url
+from citecheck.links.model import LinkResult
+
+MAX_FOLDED_ROWS = 1000  # GitHub keeps 1 MiB of job summary per step
+
+
+def cell(text: str) -> str:
+    """Text safe inside a table cell: one line, pipes escaped."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _table(report: LinksReport, results: list[LinkResult], limit: int | None = None) -> list[str]:
+    lines = ["| status | link | where | detail |", "|---|---|---|---|"]
+    shown = results if limit is None else results[:limit]
+    for result in shown:
+        lines.append(
+            f"| {result.status.value} | {cell(shown_url(result))} "
+            f"| `{cell(location(report, result))}` | {cell(detail(result))} |"
+        )
+    if limit is not None and len(results) > limit:
+        lines.append(f"| … | {len(results) - limit} more | | |")
+    return lines
+
+
+def _folded(title: str, body: list[str]) -> list[str]:
+    return ["<details>", f"<summary>{title}</summary>", "", *body, "", "</details>", ""]
+
+
+def render_markdown(report: LinksReport) -> str:
+    mark = "❌" if report.exit_code else "✅"
+    lines = [
+        "## citecheck links",
+        "",
+        f"{mark} **{cell(verdict_line(report))}**: {cell(summary_line(report))}",
+        "",
+        "| status | count |",
+        "|---|---:|",
+        *(f"| {status} | {count} |" for status, count in report.status_counts().items()),
+        "",
+    ]
+    if report.input_failures:
+        lines += ["### Inputs that could not be read", ""]
+        lines += [f"- `{cell(f.source)}`: {cell(f.message)}" for f in report.input_failures]
+        lines.append("")
+    if report.failures:
+        title = f"### Failures ({len(report.failures)})"
+        lines += [title, "", *_table(report, report.failures), ""]
+    if report.warnings:
+        lines += _folded(
+            f"Warnings ({len(report.warnings)})", _table(report, report.warnings)
+        )
+    if report.results:
+        lines += _folded(
+            f"All links ({len(report.results)})",
+            _table(report, list(report.results), MAX_FOLDED_ROWS),
+        )
+    return "\n".join(lines)

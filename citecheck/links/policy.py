@@ -1,0 +1,144 @@
+"""Which links are checked, and which HTTP statuses count as success.
+
+- `--include` regexes: when given, only URLs matching one are checked; an include
+  match wins over `--exclude` and the ignore file (lychee's semantics).
+- `--exclude` regexes and `.citecheckignore` (one regex per line, `#` comments):
+  a matching URL is EXCLUDED, with the reason.
+- `--accept` ranges in lychee's syntax: "200..=204,429", "200..300" (end
+  excluded), also "200-299" and single codes. Without it, 2xx is success.
+Regexes are searched anywhere in the URL (`re.search`), as lychee does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from citecheck.errors import UsageError
+
+IGNORE_FILE_NAME = ".citecheckignore"
+DEFAULT_ACCEPT = (range(200, 300),)
+_RANGE = re.compile(r"^(?P<start>\d{3})?(?:(?P<op>\.\.=|\.\.|-)(?P<end>\d{3})?)?$")
+
+
+@dataclass(frozen=True)
+class LinkPolicy:
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    ignore_file_patterns: tuple[str, ...] = ()
+    accept: tuple[range, ...] = ()
+    _include: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
+    _exclude: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
+    _ignore: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Compiled once here (frozen: set through object.__setattr__).
+        object.__setattr__(self, "_include", _compile(self.include, "--include"))
+        object.__setattr__(self, "_exclude", _compile(self.exclude, "--exclude"))
+        object.__setattr__(self, "_ignore", _compile(self.ignore_file_patterns, IGNORE_FILE_NAME))
+
+    @classmethod
+    def from_options(
+        cls,
+        include: Iterable[str] | None,
+        exclude: Iterable[str] | None,
+        accept: str | None,
+        ignore_file: Path | None,
+    ) -> LinkPolicy:
+        """Build from command-line values; a bad regex or range raises a one-line UsageError."""
+        return cls(
+            include=tuple(include or ()),
+            exclude=tuple(exclude or ()),
+            ignore_file_patterns=read_ignore_file(ignore_file) if ignore_file else (),
+            accept=parse_accept(accept) if accept else (),
+        )
+
+    def excluded(self, url: str) -> str | None:
+        """Why the URL is not to be checked, or None when it is."""
+        if any(pattern.search(url) for pattern in self._include):
+            return None
+        for pattern in self._exclude:
+            if pattern.search(url):
+                return f"matches --exclude {pattern.pattern!r}"
+        for pattern in self._ignore:
+            if pattern.search(url):
+                return f"matches {IGNORE_FILE_NAME} pattern {pattern.pattern!r}"
+        if self._include:
+            return "matches no --include pattern"
+        return None
+
+    def accepts(self, http_status: int) -> bool:
+        """Whether the status counts as success (without --accept: 2xx)."""
+        return any(http_status in accepted for accepted in self.accept or DEFAULT_ACCEPT)
+
+
+def _compile(patterns: Iterable[str], where: str) -> tuple[re.Pattern[str], ...]:
+    compiled: list[re.Pattern[str]] = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as error:
+            raise UsageError(f"{where}: bad regular expression {pattern!r}: {error}") from None
+    return tuple(compiled)
+
+
+def parse_accept(value: str) -> tuple[range, ...]:
+    """ "200..=204, 429" -> (range(200, 205), range(429, 430)); bad input: UsageError."""
+    ranges: list[range] = []
+    for part in value.split(","):
+        text = part.strip()
+        if not text:
+            continue
+        match = _RANGE.match(text)
+        if match is None or (match.group("op") is None and match.group("start") is None):
+            raise _bad_range(text)
+        start = int(match.group("start") or 100)
+        op, end_text = match.group("op"), match.group("end")
+        if op is None:
+            end = start + 1
+        elif end_text is None:
+            if op != "..":
+                raise _bad_range(text)
+            end = 1000  # "400.." : from 400 up
+        else:
+            end = int(end_text) + (0 if op == ".." else 1)
+        if not 100 <= start < end <= 1000:
+            raise _bad_range(text)
+        ranges.append(range(start, end))
+    if not ranges:
+        raise _bad_range(value)
+    return tuple(ranges)
+
+
+def _bad_range(text: str) -> UsageError:
+    return UsageError(f"--accept: bad status range {text!r} (use e.g. 200..=204,429 or 200-299)")
+
+
+def read_ignore_file(path: Path) -> tuple[str, ...]:
+    """The regexes of an ignore file: one a line; blank lines and `#` comments skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise UsageError(f"cannot read ignore file {path}: {reason}") from None
+    patterns: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        pattern = line.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise UsageError(
+                f"{path}:{number}: bad regular expression {pattern!r}: {error}"
+            ) from None
+        patterns.append(pattern)
+    return tuple(patterns)
+
+
+def find_ignore_file(start: Path) -> Path | None:
+    """`.citecheckignore` in `start` (the current folder), if there is one."""
+    candidate = start / IGNORE_FILE_NAME
+    return candidate if candidate.is_file() else None

@@ -1,0 +1,309 @@
+"""One `citecheck links` run: collect -> policy -> cache -> fetch -> results -> report.
+
+Each distinct URL is fetched once (its #fragment aside), however often it is
+written; every occurrence gets its own LinkResult, in the order the links were
+found. A link that passed within `max_age` comes from the store and is not fetched
+again; failures are always checked again. The store is only touched from the
+calling thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urldefrag
+
+from citecheck.errors import InputError, StoreError
+from citecheck.fetch import FetchOptions
+from citecheck.inputs import InputFailure
+from citecheck.links.collect import CollectOptions, collect_links
+from citecheck.links.formats.report import DEFAULT_FAILING, LinksReport
+from citecheck.links.local import FragmentCache, check_local, remote_fragment_ok
+from citecheck.links.model import Link, LinkResult
+from citecheck.links.policy import LinkPolicy
+from citecheck.models import Fetch, LinkStatus
+from citecheck.pipeline import Network, RunOptions
+from citecheck.store import Store
+
+# (stage, done, total): the CLI turns this into a progress bar.
+ProgressCallback = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def default_policy() -> LinkPolicy:
+    return LinkPolicy.from_options(include=(), exclude=(), accept=None, ignore_file=None)
+
+
+@dataclass(frozen=True)
+class LinksOptions:
+    collect: CollectOptions = field(default_factory=CollectOptions)
+    policy: LinkPolicy = field(default_factory=default_policy)
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    db: Path | None = Path("citecheck.db")  # None: no cache, nothing stored
+    max_age: timedelta = timedelta(days=1)
+    replay: Path | None = None
+    record: Path | None = None
+    failing: frozenset[LinkStatus] = DEFAULT_FAILING
+
+    def describe(self) -> dict[str, Any]:
+        """The options as plain values, kept with the run in the store."""
+        fetch = self.fetch
+        return {
+            "max_age_seconds": self.max_age.total_seconds(),
+            "allow_private": fetch.allow_private,
+            "offline": fetch.offline,
+            "timeout": fetch.timeout,
+            "max_concurrency": fetch.max_concurrency,
+            "host_concurrency": fetch.host_concurrency,
+            "host_request_interval": fetch.host_request_interval,
+            "max_retries": fetch.max_retries,
+            "include_fragments": self.collect.include_fragments,
+            "replay": str(self.replay) if self.replay else None,
+            "record": str(self.record) if self.record else None,
+            "failing": sorted(status.value for status in self.failing),
+        }
+
+    def network_options(self) -> RunOptions:
+        return RunOptions(
+            db=self.db or Path("citecheck.db"),
+            max_age=self.max_age,
+            fetch=self.fetch,
+            replay=self.replay,
+            record=self.record,
+            archive=False,
+            workers=self.fetch.max_concurrency,
+        )
+
+
+def fetch_key(url: str) -> str:
+    """What is fetched for a link: its URL without the #fragment."""
+    return urldefrag(url).url
+
+
+def fragment_of(url: str) -> str:
+    return urldefrag(url).fragment
+
+
+class _Cache:
+    """The store as a link cache: fresh successes read, every live fetch recorded.
+
+    Fetches are written in batches, each in one BEGIN IMMEDIATE transaction: one
+    commit per batch instead of per URL, and the write lock is taken up front, so a
+    second process on the same file waits (busy timeout) instead of failing with
+    "database is locked" when a deferred transaction cannot upgrade its stale read.
+    The lock is held only while a batch is written, never while fetching.
+    """
+
+    BATCH_SIZE = 500
+    BATCH_SECONDS = 1.0
+
+    def __init__(self, store: Store | None, run_id: int | None, max_age: timedelta) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.max_age = max_age
+        self._pending: list[Fetch] = []
+        self._last_flush = time.monotonic()
+
+    def fresh(self, url: str) -> Fetch | None:
+        if self.store is None or self.max_age <= timedelta(0):
+            return None
+        return self.store.fresh_fetch(url, self.max_age)
+
+    def record(self, fetch: Fetch) -> None:
+        if self.store is None:
+            return
+        # no body: a link check keeps statuses, not pages
+        self._pending.append(dataclasses.replace(fetch, body=None))
+        if (
+            len(self._pending) >= self.BATCH_SIZE
+            or time.monotonic() - self._last_flush >= self.BATCH_SECONDS
+        ):
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        self._last_flush = time.monotonic()
+        if self.store is None or not pending:
+            return
+        conn = self.store.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise StoreError(f"store {self.store.path}: cannot record fetches: {error}") from None
+        try:
+            for fetch in pending:
+                self.store.record_fetch(self.run_id, fetch)  # a savepoint inside ours
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def run_links(
+    inputs: list[str],
+    options: LinksOptions,
+    *,
+    stdin: IO[str] | None = None,
+    progress: ProgressCallback = _no_progress,
+) -> LinksReport:
+    """Check every link of `inputs`; never raises for a problem with one link or input."""
+    started = time.monotonic()
+    store = Store(options.db) if options.db is not None else None
+    try:
+        run_id = store.start_run("links", options.describe()) if store is not None else None
+        network = Network(options.network_options())
+        cache = _Cache(store, run_id, options.max_age)
+        status = "interrupted"
+        try:
+            results, failures = _check(inputs, options, network, cache, stdin, progress)
+            status = "complete"
+        finally:
+            network.close()
+            cache.flush()  # what was fetched is kept, even when the run is interrupted
+            if store is not None and run_id is not None:
+                store.finish_run(run_id, status)
+    finally:
+        if store is not None:
+            store.close()
+    return LinksReport(
+        results=tuple(results),
+        input_failures=tuple(failures),
+        failing=options.failing,
+        elapsed_ms=round((time.monotonic() - started) * 1000, 1),
+        root=Path.cwd(),
+    )
+
+
+def _check(
+    inputs: list[str],
+    options: LinksOptions,
+    network: Network,
+    cache: _Cache,
+    stdin: IO[str] | None,
+    progress: ProgressCallback,
+) -> tuple[list[LinkResult], list[InputFailure]]:
+    def fetch_page(url: str) -> tuple[bytes, str | None]:
+        """An input given as a URL: its page, whose links are then checked."""
+        fetch = network.fetcher.fetch(url)
+        if not fetch.status.is_success() or fetch.body is None:
+            raise InputError(f"{fetch.status.value}: {fetch.error or fetch.http_status or ''}")
+        return fetch.body, fetch.content_type
+
+    links: list[Link] = []
+    failures: list[InputFailure] = []
+    for item in collect_links(inputs, options.collect, fetch_page=fetch_page, stdin=stdin):
+        if isinstance(item, Link):
+            links.append(item)
+        else:
+            failures.append(InputFailure(item.source, item.message))
+
+    decided: dict[int, LinkResult] = {}  # index in `links` -> result known without fetching
+    remote: dict[str, bool] = {}  # fetch key -> whether its body is needed (fragments)
+    anchors = FragmentCache()  # each local target parsed once, however often it is linked
+    for index, link in enumerate(links):
+        reason = options.policy.excluded(link.url)
+        if reason is not None:
+            decided[index] = LinkResult(link, LinkStatus.EXCLUDED, error=reason)
+        elif link.is_local:
+            decided[index] = check_local(link, check_fragments=True, cache=anchors)
+        else:
+            key = fetch_key(link.url)
+            wants_body = options.collect.include_fragments and bool(fragment_of(link.url))
+            remote[key] = remote.get(key, False) or wants_body
+
+    fetches = _fetch_all(remote, network, cache, options.fetch.max_concurrency, progress)
+    results = [
+        decided[index] if index in decided else _result(link, fetches[fetch_key(link.url)], options)
+        for index, link in enumerate(links)
+    ]
+    return results, failures
+
+
+def _fetch_all(
+    wanted: dict[str, bool],
+    network: Network,
+    cache: _Cache,
+    workers: int,
+    progress: ProgressCallback,
+) -> dict[str, Fetch]:
+    """Each wanted URL from the cache when fresh, else fetched once. Bodies are kept
+    only where a fragment must be looked for."""
+    fetches: dict[str, Fetch] = {}
+    plain: list[str] = []
+    with_body: list[str] = []
+    for url, needs_body in wanted.items():
+        cached = cache.fresh(url)
+        if cached is not None and (cached.body is not None or not needs_body):
+            fetches[url] = cached if needs_body else dataclasses.replace(cached, body=None)
+        else:
+            (with_body if needs_body else plain).append(url)
+    done, total = len(fetches), len(wanted)
+    progress("links", done, total)
+    for fetch in _fetched(network, plain, with_body, workers):
+        cache.record(fetch)
+        keep_body = wanted.get(fetch.url, False)
+        fetches[fetch.url] = fetch if keep_body else dataclasses.replace(fetch, body=None)
+        done += 1
+        progress("links", done, total)
+    return fetches
+
+
+def _fetched(
+    network: Network, plain: list[str], with_body: list[str], workers: int
+) -> Iterator[Fetch]:
+    batches: Iterable[tuple[list[str], bool]] = ((plain, False), (with_body, True))
+    for urls, need_body in batches:
+        if urls:
+            yield from network.fetcher.fetch_many(urls, workers=workers, need_body=need_body)
+
+
+def _result(link: Link, fetch: Fetch, options: LinksOptions) -> LinkResult:
+    status, error = fetch.status, fetch.error
+    code = fetch.http_status
+    if code is not None:
+        status, error = _apply_accept(options.policy, status, error, code)
+        if status is LinkStatus.OK and fetch.redirects:
+            status = LinkStatus.REDIRECTED
+    fragment = fragment_of(link.url)
+    if (
+        options.collect.include_fragments
+        and fragment
+        and status.is_success()
+        and fetch.body is not None
+        and not remote_fragment_ok(fetch.body, fetch.content_type, fragment)
+    ):
+        status, error = LinkStatus.BROKEN, f"fragment #{fragment} not found"
+    return LinkResult(
+        link=link,
+        status=status,
+        http_status=code,
+        final_url=fetch.final_url,
+        redirects=fetch.redirects,
+        error=error,
+        elapsed_ms=fetch.elapsed_ms,
+        from_cache=fetch.from_cache,
+        warning=status is LinkStatus.BLOCKED,
+    )
+
+
+def _apply_accept(
+    policy: LinkPolicy, status: LinkStatus, error: str | None, code: int
+) -> tuple[LinkStatus, str | None]:
+    """--accept: an accepted code passes even when it is an error; a success the user
+    did not accept fails. Soft 404s and timeouts are not about the code: left alone."""
+    accepted = policy.accepts(code)
+    if accepted and status in (LinkStatus.BROKEN, LinkStatus.BLOCKED) and error == f"HTTP {code}":
+        return LinkStatus.OK, None
+    if not accepted and status.is_success():
+        return LinkStatus.BROKEN, f"HTTP {code} not accepted"
+    return status, error

@@ -1,0 +1,95 @@
+"""Rendered article HTML (classic parser and Parsoid) gives what its wikitext gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citecheck.documents import detect_kind, parse_text, read_document
+from citecheck.models import Document
+
+WIKI = Path(__file__).parent / "fixtures" / "wiki"
+# What both readings must agree on. `kind` differs on purpose: classic HTML of a
+# non-English template ({{Internetquelle}}) does not say which template made it.
+COMPARED = (
+    "id", "marker", "url", "title", "authors", "date", "work", "access_date", "archive_url",
+    "archive_date", "identifiers", "extra",
+)  # fmt: skip
+
+
+def _fields(document: Document) -> dict[str, dict[str, object]]:
+    return {r.id: {name: getattr(r, name) for name in COMPARED} for r in document.references}
+
+
+@pytest.fixture(scope="module")
+def wikitext() -> Document:
+    return read_document(str(WIKI / "tide_mill.wiki"))
+
+
+@pytest.mark.parametrize("flavour", ["classic", "parsoid"])
+def test_html_gives_the_same_references_as_the_wikitext(wikitext: Document, flavour: str):
+    html = read_document(str(WIKI / f"tide_mill.{flavour}.html"))
+    assert html.kind == "html"
+    assert _fields(html) == _fields(wikitext)
+    assert [r.id for r in html.references] == [r.id for r in wikitext.references]
+
+
+@pytest.mark.parametrize("flavour", ["classic", "parsoid"])
+def test_html_gives_the_same_claims_as_the_wikitext(wikitext: Document, flavour: str):
+    html = read_document(str(WIKI / f"tide_mill.{flavour}.html"))
+    assert [(c.id, c.text, c.markers) for c in html.claims] == [
+        (c.id, c.text, c.markers) for c in wikitext.claims
+    ]
+    assert html.subject == wikitext.subject == "Harrowgate Tide Mill"
+    assert html.title == "Harrowgate Tide Mill"
+    assert html.problems == ()
+
+
+def test_named_reused_list_defined_sfn_and_foreign_refs_are_all_read():
+    html = read_document(str(WIKI / "tide_mill.classic.html"))
+    by_id = {r.id: r for r in html.references}
+    # reused named ref: one reference, cited by two claims
+    assert sum("gazette" in c.markers for c in html.claims) == 2
+    assert by_id["ref-gazette"].access_date == "2024-07-22"  # span.reference-accessdate
+    assert by_id["ref-gazette"].archive_date == "2023-10-01"
+    assert by_id["ref-storm"].url == "https://weather.example/storm-1932"  # list-defined
+    holt = by_id["ref-holt-2009"]  # two {{sfn}} pages, one full citation via #CITEREF
+    assert holt.title == "Tide Mills of the North Sea"
+    assert holt.identifiers == (("isbn", "978-0-306-40615-7"),)
+    assert by_id["ref-5"].access_date == "2024-03-02"  # "abgerufen am 2. März 2024"
+    assert by_id["ref-guide"].authors == ("Claire Dumont",)
+
+
+def test_claim_text_skips_the_other_markers_and_ends_at_its_own():
+    html = read_document(str(WIKI / "tide_mill.parsoid.html"))
+    claim = next(c for c in html.claims if c.markers == ("gazette", "storm"))
+    assert claim.text == "The mill ground grain until 1932, when a storm broke its dam."
+    assert "[" not in claim.text
+
+
+def test_html_is_detected_from_content_too():
+    text = (WIKI / "tide_mill.parsoid.html").read_text()
+    assert detect_kind("-", text) == "html"
+    assert detect_kind("-", '<div class="mw-parser-output"><p>x</p></div>') == "html"
+
+
+def test_a_marker_without_a_note_becomes_a_stand_in_with_a_problem():
+    page = (
+        '<div class="mw-parser-output"><p>The wheel turned twice a day.'
+        '<sup class="reference"><a href="#cite_note-lost-1">[1]</a></sup></p>'
+        '<ol class="references"></ol></div>'
+    )
+    document = parse_text(page, "page.html")
+    assert document.claims[0].markers == ("lost",)
+    assert document.references[0].id == "ref-lost"
+    assert any("cite_note-lost-1" in problem for problem in document.problems)
+
+
+def test_an_explanatory_note_is_not_a_citation():
+    page = (
+        '<div class="mw-parser-output"><p>The mill had a bell.'
+        '<sup class="reference"><a href="#cite_note-2">[a]</a></sup></p></div>'
+    )
+    document = parse_text(page, "page.html")
+    assert document.claims == ()

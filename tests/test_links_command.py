@@ -1,0 +1,311 @@
+"""`citecheck links` end to end: real servers on 127.0.0.1, real SQLite files.
+
+The command runs in-process through click's runner (fast); two runs sharing one db
+run in two forked processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import socket
+import sqlite3
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from httpservers import Route, ServerURL, serve
+
+from citecheck.cli import cli
+from citecheck.fetch import FetchOptions
+from citecheck.links.run import LinksOptions, run_links
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+FAST = ("--allow-private", "--max-retries", "0", "--timeout", "0.5")
+
+
+def closed_port() -> int:
+    """A port nothing listens on: connections to it are refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def site() -> Iterator[ServerURL]:
+    routes: dict[str, Any] = {
+        "/ok": Route(200, body=b"<title>Welcome</title><h1 id='intro'>Hi</h1>", headers=HTML),
+        "/moved": Route(301, headers={"Location": "/ok"}),
+        "/gone": Route(404, body=b"<title>Gone</title>", headers=HTML),
+        "/soft": Route(200, body=b"<title>Page not found</title>", headers=HTML),
+        "/wall": Route(403, body=b"<title>Denied</title>", headers=HTML),
+        "/slow": Route(200, body=b"<title>Late</title>", headers=HTML, delay=2.0),
+    }
+    with serve(routes) as base_url:
+        yield base_url
+
+
+def every_status_page(base: str) -> str:
+    """One link per status; the line and column of each are asserted below."""
+    return (
+        "# Links\n"  # line 1
+        f"See [ok]({base}/ok) here.\n"  # 2, the URL at column 10
+        f"[moved]({base}/moved)\n"  # 3, column 1
+        f"[gone]({base}/gone)\n"  # 4
+        f"[soft]({base}/soft)\n"  # 5
+        f"[wall]({base}/wall)\n"  # 6
+        f"[slow]({base}/slow)\n"  # 7
+        f"[down](http://127.0.0.1:{closed_port()}/x)\n"  # 8
+        "[bad](<http://exa mple.test/>)\n"  # 9
+        "[skip](https://skip-me.example/)\n"  # 10
+        "[mail](ftp://files.example/a.txt)\n"  # 11
+        "[setup](setup.md)\n"  # 12
+        "[missing](missing.md)\n"  # 13
+    )
+
+
+@contextlib.contextmanager
+def working_dir(path: Path) -> Iterator[None]:
+    old = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+def links(cwd: Path, *args: str | Path, stdin: str | None = None) -> tuple[int, str, str]:
+    """Run `citecheck links` in-process in `cwd`: (exit code, stdout, stderr)."""
+    runner = CliRunner()
+    with working_dir(cwd):
+        result = runner.invoke(cli, ["links", *map(str, args)], input=stdin)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def by_path(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {link["url"].rsplit("/", 1)[-1] or link["url"]: link for link in document["links"]}
+
+
+@pytest.fixture
+def docs(tmp_path: Path, site: ServerURL) -> Path:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "guide.md").write_text(every_status_page(site), encoding="utf-8")
+    (tmp_path / "docs" / "setup.md").write_text("# Setup\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_every_status_reaches_the_json_with_its_origin(docs: Path, site: ServerURL) -> None:
+    code, out, err = links(docs, "docs/guide.md", *FAST, "--exclude", "skip-me",
+                           "--format", "json", "--db", docs / "c.db")
+    assert code == 1, err
+    document = json.loads(out)
+    assert document["schema"] == "citecheck/1"
+    found = {link["origin"]["line"]: link for link in document["links"]}
+    expected = {
+        2: "ok", 3: "redirected", 4: "broken", 5: "soft_404", 6: "blocked", 7: "timeout",
+        8: "unreachable", 9: "invalid", 10: "excluded", 11: "unsupported", 12: "ok",
+        13: "broken",
+    }
+    assert {line: link["status"] for line, link in found.items()} == expected
+    assert found[2]["origin"] == {"path": "docs/guide.md", "line": 2, "column": 10}
+    assert found[3]["redirects"] == [{"url": f"{site}/moved", "http_status": 301}]
+    assert found[3]["final_url"] == f"{site}/ok"
+    assert found[4]["http_status"] == 404
+    assert found[13]["error"].startswith("file not found")
+    summary = document["summary"]
+    assert summary["failures"] == 6  # gone, soft, slow, down, bad, missing
+    assert summary["warnings"] == 1  # wall
+    assert all(link["from_cache"] is False for link in document["links"])
+
+
+def test_second_run_takes_passing_links_from_the_cache(docs: Path, site: ServerURL) -> None:
+    page = docs / "docs" / "page.md"
+    page.write_text(f"[a]({site}/ok) [b]({site}/moved) [c]({site}/gone) [d]({site}/ok)\n")
+    db = docs / "cache.db"
+    code, out, _ = links(docs, page, *FAST, "--format", "json", "--db", db)
+    assert code == 1
+    assert site.hits("/ok") == 2  # once itself, once as the redirect's target
+    assert site.hits("/gone") == 1
+    code, out, _ = links(docs, page, *FAST, "--format", "json", "--db", db)
+    assert code == 1
+    assert site.hits("/ok") == 2 and site.hits("/moved") == 1  # nothing asked again
+    assert site.hits("/gone") == 2  # a failure is always checked again
+    results = json.loads(out)["links"]
+    assert [link["from_cache"] for link in results] == [True, True, False, True]
+    assert [link["status"] for link in results] == ["ok", "redirected", "broken", "ok"]
+
+
+def test_max_age_zero_and_no_cache_fetch_again(docs: Path, site: ServerURL) -> None:
+    page = docs / "docs" / "page.md"
+    page.write_text(f"[a]({site}/ok)\n")
+    db = docs / "cache.db"
+    assert links(docs, page, *FAST, "--db", db)[0] == 0
+    assert links(docs, page, *FAST, "--db", db, "--max-age", "0")[0] == 0
+    assert links(docs, page, *FAST, "--no-cache", "--db", docs / "unused.db")[0] == 0
+    assert site.hits("/ok") == 3
+    assert not (docs / "unused.db").exists()
+
+
+def test_exit_code_zero_when_only_warnings(docs: Path, site: ServerURL) -> None:
+    page = docs / "docs" / "page.md"
+    page.write_text(f"[a]({site}/ok) [b]({site}/wall) [c](ftp://files.example/)\n")
+    code, out, _ = links(docs, page, *FAST, "--no-cache")
+    assert code == 0
+    assert "1 warning" in out
+    code, _, _ = links(docs, page, *FAST, "--no-cache", "--fail-on", "blocked")
+    assert code == 1
+
+
+def test_accept_turns_a_status_into_a_pass(docs: Path, site: ServerURL) -> None:
+    page = docs / "docs" / "page.md"
+    page.write_text(f"[a]({site}/gone)\n")
+    assert links(docs, page, *FAST, "--no-cache")[0] == 1
+    assert links(docs, page, *FAST, "--no-cache", "--accept", "200..=299,404")[0] == 0
+
+
+def test_missing_and_binary_inputs_are_one_line_errors_and_the_rest_is_checked(
+    docs: Path, site: ServerURL
+) -> None:
+    good = docs / "docs" / "good.md"
+    good.write_text(f"[a]({site}/ok)\n")
+    binary = docs / "docs" / "logo.md"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    code, out, err = links(docs, "nowhere.md", binary, good, *FAST, "--no-cache",
+                           "--format", "json")
+    assert code == 2
+    errors = err.strip().splitlines()
+    assert len(errors) == 2 and all(line.startswith("citecheck: error: ") for line in errors)
+    assert "nowhere.md" in errors[0] and "logo.md" in errors[1]
+    document = json.loads(out)
+    assert [link["status"] for link in document["links"]] == ["ok"]
+    assert len(document["summary"]["input_errors"]) == 2
+
+
+def test_output_file_and_extra_reports(docs: Path, site: ServerURL) -> None:
+    page = docs / "docs" / "page.md"
+    page.write_text(f"[a]({site}/gone)\n")
+    code, out, _ = links(docs, page, *FAST, "--no-cache", "--format", "sarif",
+                         "--output", "out/links.sarif", "--report", "markdown=out/summary.md",
+                         "--report", "junit=out/junit.xml")
+    assert code == 1
+    assert out == ""
+    sarif = json.loads((docs / "out" / "links.sarif").read_text())
+    region = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 1, "startColumn": 5}  # where the URL starts
+    assert "### Failures (1)" in (docs / "out" / "summary.md").read_text()
+    assert "<failure" in (docs / "out" / "junit.xml").read_text()
+
+
+def test_bad_options_are_usage_errors(docs: Path) -> None:
+    page = docs / "docs" / "setup.md"
+    code, _, err = links(docs, page, "--host-request-interval", "soon")
+    assert code == 2 and "interval" in err
+    code, _, err = links(docs, page, "--header", "no colon here")
+    assert code == 2 and "header" in err
+    code, _, err = links(docs, page, "--report", "pdf=x.pdf")
+    assert code == 2 and "unknown format" in err
+    code, _, err = links(docs, page, "--format", "pdf")
+    assert code == 2
+
+
+def test_config_file_supplies_options_and_the_command_line_wins(
+    docs: Path, site: ServerURL
+) -> None:
+    page = docs / "docs" / "page.md"
+    page.write_text(f"[a]({site}/ok) [b](https://skip-me.example/)\n")
+    (docs / "citecheck.toml").write_text(
+        '[links]\nformat = "json"\nallow-private = true\nexclude = ["skip-me"]\n'
+        'no-cache = true\nmax-retries = 0\n'
+    )
+    code, out, err = links(docs, page)
+    assert code == 0, err
+    statuses = [link["status"] for link in json.loads(out)["links"]]
+    assert statuses == ["ok", "excluded"]
+    code, out, _ = links(docs, page, "--format", "github")
+    assert code == 0 and out.startswith("2 links")
+
+
+def test_headers_reach_the_host_they_are_meant_for(docs: Path, site: ServerURL) -> None:
+    page = docs / "docs" / "page.md"
+    page.write_text(f"[a]({site}/ok)\n")
+    code, _, err = links(docs, page, *FAST, "--no-cache", "--header", "X-Everywhere: 1",
+                         "--header", "127.0.0.1=X-Token: secret",
+                         "--header", "other.example=X-Other: no")
+    assert code == 0, err
+    headers = site.requests[-1].headers
+    assert headers.get("X-Everywhere") == "1"
+    assert headers.get("X-Token") == "secret"
+    assert "X-Other" not in headers
+
+
+def test_stdin_links_are_checked(tmp_path: Path, site: ServerURL) -> None:
+    code, out, err = links(tmp_path, "-", *FAST, "--no-cache", "--format", "json",
+                           stdin=f"A [link]({site}/gone) in stdin.\n")
+    assert code == 1, err
+    link = json.loads(out)["links"][0]
+    assert link["origin"] == {"path": "-", "line": 1, "column": 10}
+    assert link["status"] == "broken"
+
+
+def _run_in_child(page: Path, db: Path) -> None:
+    """A second process on the same db (forked: no second start-up of the interpreter)."""
+    options = LinksOptions(fetch=FetchOptions(allow_private=True, max_retries=0), db=db)
+    sys.exit(run_links([str(page)], options).exit_code)
+
+
+def test_two_processes_share_one_database(docs: Path, site: ServerURL) -> None:
+    page = docs / "docs" / "page.md"
+    page.write_text("".join(f"[l{i}]({site}/ok?{i}) [g{i}]({site}/gone?{i})\n" for i in range(40)))
+    db = docs / "shared.db"
+    context = multiprocessing.get_context("fork")
+    runs = [context.Process(target=_run_in_child, args=(page, db)) for _ in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=60)
+    assert [run.exitcode for run in runs] == [1, 1]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+        statuses = conn.execute("select status from runs where command = 'links'").fetchall()
+        assert statuses == [("complete",), ("complete",)]
+        recorded = conn.execute("select count(*) from fetches").fetchone()[0]
+    assert 80 <= recorded <= 160  # every URL once per run that fetched it
+
+
+def test_remote_fragments_are_checked_when_asked(docs: Path, site: ServerURL) -> None:
+    page = docs / "docs" / "page.md"
+    page.write_text(f"[a]({site}/ok#intro) [b]({site}/ok#nowhere)\n")
+    code, out, _ = links(docs, page, *FAST, "--no-cache", "--format", "json")
+    assert code == 0  # fragments of remote pages are not looked at by default
+    code, out, _ = links(docs, page, *FAST, "--no-cache", "--format", "json",
+                         "--include-fragments")
+    assert code == 1
+    assert [link["status"] for link in json.loads(out)["links"]] == ["ok", "broken"]
+    assert site.hits("/ok") == 2  # one fetch per run for both fragments
+
+
+def test_record_then_replay_without_the_server(tmp_path: Path) -> None:
+    routes = {"/ok": Route(200, body=b"<title>Fine</title>", headers=HTML),
+              "/gone": Route(404, body=b"<title>Gone</title>", headers=HTML)}
+    page = tmp_path / "page.md"
+    warc = tmp_path / "links.warc.gz"
+    with serve(routes) as base:
+        page.write_text(f"[a]({base}/ok) [b]({base}/gone)\n")
+        code, recorded, _ = links(tmp_path, page, *FAST, "--no-cache", "--format", "json",
+                                  "--record", warc)
+    assert code == 1
+    code, replayed, err = links(tmp_path, page, "--no-cache", "--format", "json",
+                                "--replay", warc)
+    assert code == 1, err
+    statuses = [link["status"] for link in json.loads(replayed)["links"]]
+    assert statuses == [link["status"] for link in json.loads(recorded)["links"]]
+    assert statuses == ["ok", "broken"]
+    code, _, err = links(tmp_path, page, "--replay", tmp_path / "missing.warc.gz")
+    assert code == 2 and "no such file" in err

@@ -1,0 +1,147 @@
+"""Each extractor finds the right links at the right 1-based line and column, and skips code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citecheck.links.collect import detect_link_kind
+from citecheck.links.extract import extract_links
+from citecheck.links.extract.bare import trim_url
+
+FIXTURES = Path(__file__).parent / "fixtures" / "links"
+
+
+def positions(relative: str) -> list[tuple[int, int, str, str]]:
+    path = FIXTURES / relative
+    text = path.read_text(encoding="utf-8")
+    kind = detect_link_kind(str(path), text)
+    return [(raw.line, raw.column, raw.written, raw.element) for raw in extract_links(kind, text)]
+
+
+def test_markdown_links_images_autolinks_references_bare_urls_and_raw_html() -> None:
+    assert positions("docs/links.md") == [
+        (6, 18, "https://inline.example/page", "markdown-link"),
+        (6, 63, "images/logo.png", "markdown-image"),
+        (7, 14, "https://auto.example/x", "markdown-autolink"),
+        (7, 53, "https://bare.example/path", "bare-url"),
+        (8, 45, "https://nested.example/", "markdown-link"),
+        (9, 57, "mailto:team@mail.example", "markdown-link"),
+        (11, 8, "https://reference.example/doc", "markdown-reference"),
+        (19, 17, "guide/README.md#getting-started", "markdown-link"),
+        (19, 75, "#", "markdown-link"),
+        (21, 17, "https://raw-html.example/", "a[href]"),
+        (23, 18, "images/inline.png", "img[src]"),
+    ]
+
+
+def test_markdown_never_takes_links_from_code_or_front_matter() -> None:
+    written = {link[2] for link in positions("docs/links.md")}
+    assert written.isdisjoint(
+        {
+            "https://front-matter.example/",
+            "https://code-span.example/",
+            "https://indented-code.example/",
+            "https://fenced.example/",
+        }
+    )
+
+
+def test_markdown_same_url_twice_on_a_line_gets_both_columns() -> None:
+    text = "x https://twice.example/ and [again](https://twice.example/)\n"
+    found = [(raw.line, raw.column) for raw in extract_links("markdown", text)]
+    assert found == [(1, 3), (1, 38)]
+
+
+def test_markdown_link_with_escapes_is_still_reported_on_its_line() -> None:
+    text = "intro\n\nsee [amp](https://e.example/?a=1&amp;b=2) now\n"
+    (raw,) = extract_links("markdown", text)
+    assert (raw.line, raw.column, raw.written) == (3, 11, "https://e.example/?a=1&b=2")
+
+
+def test_html_attributes_with_lines_and_columns() -> None:
+    assert positions("site/page.html") == [
+        (4, 32, "style.css", "link[href]"),
+        (9, 18, "https://html-link.example/a?x=1&y=2", "a[href]"),
+        (11, 15, "other.html#part", "a[href]"),
+        (12, 13, "pic.png", "img[src]"),
+        (12, 30, "pic-1x.png", "img[srcset]"),
+        (12, 45, "pic-2x.png", "img[srcset]"),
+        (13, 33, "#top", "a[href]"),
+        (13, 55, "#nowhere", "a[href]"),
+        (14, 16, "app.js", "script[src]"),
+        (16, 12, "mailto:x@mail.example", "a[href]"),
+        (16, 53, "javascript:void(0)", "a[href]"),
+    ]
+
+
+def test_html_base_href_is_carried_with_every_link() -> None:
+    text = '<head><base href="https://base.example/docs/"></head><a href="x.html">x</a>'
+    (raw,) = extract_links("html", text)
+    assert (raw.written, raw.base) == ("x.html", "https://base.example/docs/")
+
+
+def test_rst_embedded_links_targets_images_and_bare_urls_outside_literals() -> None:
+    assert positions("docs/notes.rst") == [
+        (4, 15, "https://rst-link.example/x", "rst-link"),
+        (4, 58, "links.md", "rst-link"),
+        (5, 8, "https://rst-bare.example/p", "bare-url"),
+        (7, 13, "https://rst-target.example/", "rst-target"),
+        (9, 12, "images/logo.png", "rst-image"),
+        (10, 13, "https://image-target.example/", "rst-image-target"),
+        (21, 19, "#second-section", "rst-link"),
+    ]
+
+
+def test_wikitext_external_links_bare_urls_and_template_parameters() -> None:
+    assert positions("docs/article.wiki") == [
+        (2, 6, "https://wiki-link.example/a", "wiki-external-link"),
+        (2, 45, "http://wiki-bare.example/b", "bare-url"),
+        (3, 17, "https://cite.example/c", "bare-url"),
+        (5, 7, "//proto-relative.example/d", "wiki-external-link"),
+    ]
+
+
+def test_plaintext_bare_urls_without_trailing_punctuation() -> None:
+    assert positions("docs/readme.txt") == [
+        (1, 18, "https://plain.example/a", "bare-url"),
+        (2, 2, "https://plain.example/wiki/Thing_(disambiguation)", "bare-url"),
+        (2, 57, "https://plain.example/c", "bare-url"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("candidate", "trimmed"),
+    [
+        ("https://a.example/x.", "https://a.example/x"),
+        ("https://a.example/x),", "https://a.example/x"),
+        ("https://a.example/wiki/A_(b)", "https://a.example/wiki/A_(b)"),
+        ("https://a.example/x]", "https://a.example/x"),
+        ("https://a.example/?q=1!'", "https://a.example/?q=1"),
+    ],
+)
+def test_trim_url_drops_sentence_punctuation_and_unbalanced_closers(
+    candidate: str, trimmed: str
+) -> None:
+    assert trim_url(candidate) == trimmed
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "kind"),
+    [
+        ("a.md", "", "markdown"),
+        ("a.HTM", "", "html"),
+        ("a.rst", "", "rst"),
+        ("a.wiki", "", "wikitext"),
+        ("a.txt", "[x](https://a.example)", "plaintext"),
+        ("-", "<!doctype html><p>x</p>", "html"),
+        ("-", "Title\n\n.. _t: https://a.example\n", "rst"),
+        ("-", "Text {{cite web|url=https://a.example}}", "wikitext"),
+        ("-", "# Heading\n\n[x](https://a.example)", "markdown"),
+        ("-", "just https://a.example", "plaintext"),
+        ("https://site.example/page.md", "", "markdown"),
+    ],
+)
+def test_detect_link_kind_by_extension_then_content(path: str, text: str, kind: str) -> None:
+    assert detect_link_kind(path, text) == kind

@@ -1,0 +1,97 @@
+"""Policy: --include/--exclude regexes, .citecheckignore, --accept status ranges."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citecheck.errors import UsageError
+from citecheck.links.policy import LinkPolicy, find_ignore_file, parse_accept
+
+
+def test_no_options_checks_everything_and_accepts_2xx() -> None:
+    policy = LinkPolicy.from_options(None, None, None, None)
+    assert policy.excluded("https://any.example/") is None
+    assert policy.accepts(200)
+    assert policy.accepts(204)
+    assert not policy.accepts(301)
+    assert not policy.accepts(404)
+
+
+def test_exclude_gives_the_reason() -> None:
+    policy = LinkPolicy.from_options(None, [r"^https://private\.example/"], None, None)
+    assert policy.excluded("https://private.example/a") == (
+        "matches --exclude '^https://private\\\\.example/'"
+    )
+    assert policy.excluded("https://public.example/a") is None
+
+
+def test_include_only_checks_matches_and_wins_over_exclude() -> None:
+    policy = LinkPolicy.from_options([r"docs\.example"], [r"\.example"], None, None)
+    assert policy.excluded("https://docs.example/x") is None  # include wins
+    assert policy.excluded("https://other.example/x") is not None
+    only = LinkPolicy.from_options([r"docs\.example"], None, None, None)
+    assert only.excluded("https://elsewhere.test/") == "matches no --include pattern"
+
+
+def test_ignore_file_patterns_with_comments(tmp_path: Path) -> None:
+    (tmp_path / ".citecheckignore").write_text(
+        "# flaky hosts\n\nhttps://flaky\\.example/\n  ^mailto:  \n", encoding="utf-8"
+    )
+    ignore_file = find_ignore_file(tmp_path)
+    assert ignore_file == tmp_path / ".citecheckignore"
+    policy = LinkPolicy.from_options(None, None, None, ignore_file)
+    assert policy.ignore_file_patterns == ("https://flaky\\.example/", "^mailto:")
+    assert policy.excluded("https://flaky.example/x") == (
+        "matches .citecheckignore pattern 'https://flaky\\\\.example/'"
+    )
+    assert policy.excluded("mailto:a@mail.example") is not None
+    assert policy.excluded("https://solid.example/") is None
+
+
+def test_no_ignore_file_is_found_in_an_empty_folder(tmp_path: Path) -> None:
+    assert find_ignore_file(tmp_path) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted", "refused"),
+    [
+        ("200..=204,429", [200, 204, 429], [205, 428, 430]),
+        ("200..204", [200, 203], [204]),
+        ("200-299, 403", [200, 299, 403], [300, 404]),
+        ("403", [403], [200]),
+        ("..=299", [100, 299], [300]),
+        ("400..", [400, 599], [399]),
+    ],
+)
+def test_accept_ranges_in_lychee_syntax(
+    value: str, accepted: list[int], refused: list[int]
+) -> None:
+    policy = LinkPolicy.from_options(None, None, value, None)
+    assert all(policy.accepts(code) for code in accepted)
+    assert not any(policy.accepts(code) for code in refused)
+
+
+@pytest.mark.parametrize("value", ["abc", "200..=", "300..=200", "99", "200-", "1000", ","])
+def test_bad_accept_range_is_a_usage_error(value: str) -> None:
+    with pytest.raises(UsageError, match=r"^--accept: bad status range"):
+        parse_accept(value)
+
+
+def test_bad_regexes_are_one_line_usage_errors(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"^--exclude: bad regular expression '\(unclosed'"):
+        LinkPolicy.from_options(None, ["(unclosed"], None, None)
+    with pytest.raises(UsageError, match=r"^--include: bad regular expression"):
+        LinkPolicy.from_options(["[z-a]"], None, None, None)
+    ignore_file = tmp_path / ".citecheckignore"
+    ignore_file.write_text("ok\n*bad\n", encoding="utf-8")
+    with pytest.raises(UsageError) as raised:
+        LinkPolicy.from_options(None, None, None, ignore_file)
+    assert str(raised.value).startswith(f"{ignore_file}:2: bad regular expression '*bad'")
+    assert "\n" not in str(raised.value)
+
+
+def test_missing_ignore_file_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="cannot read ignore file"):
+        LinkPolicy.from_options(None, None, None, tmp_path / "nope")
