@@ -468,3 +468,26 @@ def test_a_status_only_links_fetch_is_not_reused_as_page_text(
     assert site.hits("/crane") > crane_hits  # fetched again, for its text
     claim = report["documents"][0]["claims"][0]
     assert claim["verdicts"][0]["verdict"] == "supported"
+
+
+def test_check_a_wikipedia_title_through_the_mediawiki_api(
+    tmp_path: Path, site: ServerURL
+) -> None:
+    from fake_mediawiki import FakePage, serve_mediawiki
+
+    pages = {"Dunmere": FakePage(article(site), revision_id=424242)}
+    with serve_mediawiki(pages) as api_url:
+        out = tmp_path / "out"
+        result = citecheck(
+            "check", "--wiki", "en", "--title", "Dunmere", "--title", "No Such Page",
+            "--mediawiki-api", api_url, "--allow-private", "--no-archive", "--no-crossref",
+            "--db", tmp_path / "c.db", "--out", out, "--format", "json", "-q",
+            cwd=tmp_path,
+        )
+    assert result.returncode == 2, result.stderr  # one title is missing: one line, exit 2
+    assert "No Such Page" in result.stderr and "Traceback" not in result.stderr
+    report = json.loads(next(out.glob("run-*.json")).read_text())
+    (document,) = report["documents"]
+    assert "oldid=424242" in document["source"]  # the report names the revision it checked
+    assert document["title"] == "Dunmere"
+    assert refs(report)["crane"]["link"]["status"] == "ok"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import queue
 import threading
 from collections import Counter, deque
@@ -36,7 +37,8 @@ from citecheck.models import Fetch, LinkStatus
 
 CHUNK_SIZE = 64 * 1024
 KEEP_ALIVE_DRAIN = 64 * 1024  # read a small unwanted body anyway, so the connection is reused
-MAX_HEADER_SIZE = 64 * 1024  # some servers send long cookies or CSP headers
+MAX_HEADER_SIZE = 64 * 1024
+CREDIT_BATCH = 32  # results the consumer takes before telling the engine (< read-ahead)  # some servers send long cookies or CSP headers
 _TRANSPORT_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
 _DONE = object()
 
@@ -161,6 +163,7 @@ class AsyncEngine:
         thread.start()
         started.wait()
         loop = holder.get("loop")
+        taken = 0
         try:
             while True:
                 item = results.get()
@@ -169,7 +172,12 @@ class AsyncEngine:
                 if isinstance(item, BaseException):
                     raise item
                 assert isinstance(item, Fetch)
-                _call_soon(loop, holder.get("consumed"))
+                taken += 1
+                # waking the loop costs a pipe write: hand back credits in batches, and
+                # at once when the consumer has caught up (so the engine never waits on us)
+                if taken >= CREDIT_BATCH or results.empty():
+                    _call_soon(loop, functools.partial(holder["consumed"], taken))
+                    taken = 0
                 yield item
         finally:
             task = holder.get("task")
@@ -189,9 +197,9 @@ class AsyncEngine:
         wake = asyncio.Event()
         unconsumed = 0
 
-        def consumed() -> None:
+        def consumed(count: int) -> None:
             nonlocal unconsumed
-            unconsumed -= 1
+            unconsumed -= count
             wake.set()
 
         holder["consumed"] = consumed
