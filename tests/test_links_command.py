@@ -309,3 +309,17 @@ def test_record_then_replay_without_the_server(tmp_path: Path) -> None:
     assert statuses == ["ok", "broken"]
     code, _, err = links(tmp_path, page, "--replay", tmp_path / "missing.warc.gz")
     assert code == 2 and "no such file" in err
+
+
+def test_fail_on_new_fails_only_on_links_that_were_not_failing_before(
+    docs: Path, site: ServerURL
+) -> None:
+    page = docs / "docs" / "page.md"
+    page.write_text(f"[a]({site}/ok) [c]({site}/gone)\n")
+    db = docs / "cache.db"
+    args = (page, *FAST, "--format", "json", "--db", db, "--fail-on", "new")
+    assert links(docs, *args)[0] == 1  # no earlier run: the broken link is new
+    assert links(docs, *args)[0] == 0  # the same broken link: nothing new
+    assert links(docs, page, *FAST, "--format", "json", "--db", db)[0] == 1  # default: fails
+    page.write_text(f"[a]({site}/ok) [c]({site}/gone) [d]({site}/also-gone)\n")
+    assert links(docs, *args)[0] == 1  # a second broken link appeared

@@ -23,11 +23,13 @@ from citecheck.links.collect import CollectOptions
 from citecheck.links.formats import FORMATS, LinksReport, RenderOptions, render
 from citecheck.links.formats.report import DEFAULT_FAILING
 from citecheck.links.policy import LinkPolicy, find_ignore_file
-from citecheck.links.run import LinksOptions, run_links
+from citecheck.links.run import LinksOptions, new_failures, run_links
 from citecheck.models import LinkStatus
 
-# Statuses --fail-on may turn into failures (the others fail already).
+# Statuses --fail-on may turn into failures (the others fail already); "new" instead
+# fails only on links the previous run over the same inputs did not fail (CI on PRs).
 FAIL_ON_CHOICES = (LinkStatus.BLOCKED, LinkStatus.EXCLUDED, LinkStatus.UNSUPPORTED)
+FAIL_ON_NEW = "new"
 
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$")
 _INTERVAL_UNIT = {"ms": 0.001, "s": 1.0, "m": 60.0, None: 1.0}
@@ -119,7 +121,7 @@ def build_links_options(params: dict[str, Any]) -> LinksOptions:
         respect_gitignore=not params["no_gitignore"],
         include_fragments=params["include_fragments"],
     )
-    fail_on = frozenset(LinkStatus(value) for value in params["fail_on"])
+    fail_on = frozenset(LinkStatus(v) for v in params["fail_on"] if v != FAIL_ON_NEW)
     return LinksOptions(
         collect=collect,
         policy=policy,
@@ -129,6 +131,7 @@ def build_links_options(params: dict[str, Any]) -> LinksOptions:
         replay=params["replay"],
         record=params["record"],
         failing=DEFAULT_FAILING | fail_on,
+        sources=tuple(params.get("inputs", ())),
     )
 
 
@@ -209,9 +212,10 @@ def _options(func: Any) -> Any:
                      help="Allow private, loopback and link-local addresses (refused by "
                      "default, also after DNS and redirects)."),
         click.option("--fail-on", multiple=True,
-                     type=click.Choice([status.value for status in FAIL_ON_CHOICES]),
+                     type=click.Choice([s.value for s in FAIL_ON_CHOICES] + [FAIL_ON_NEW]),
                      help="Also fail the run on these statuses (blocked is a warning by "
-                     "default); repeatable."),
+                     "default); `new`: fail only on links the previous run over the same "
+                     "inputs did not fail; repeatable."),
         click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
                      default=Path("citecheck.db"), show_default=True,
                      help="SQLite database that keeps the link cache and the runs."),
@@ -237,11 +241,17 @@ def _options(func: Any) -> Any:
 @_options
 def links(inputs: tuple[str, ...], **params: Any) -> None:
     """Check every link in INPUTS: files, folders, globs, http(s) URLs, - for stdin."""
-    options = build_links_options(params)
+    options = build_links_options({**params, "inputs": inputs})
     parse_reports(tuple(params["report"]))  # a bad --report is a usage error before any fetch
     with progress_bar(params["quiet"]) as progress:
         report = run_links(list(inputs), options, progress=progress)
     for failure in report.input_failures:
         click.echo(f"citecheck: error: {failure.source}: {failure.message}", err=True)
     emit(report, params)
-    sys.exit(report.exit_code)
+    code = report.exit_code
+    if code == 1 and FAIL_ON_NEW in params["fail_on"] and options.db is not None:
+        new = new_failures(options.db, report, options.sources)
+        if not params["quiet"]:
+            click.echo(f"{new} new failing link(s) since the previous run", err=True)
+        code = 1 if new else 0
+    sys.exit(code)

@@ -37,8 +37,8 @@ from citecheck.models import Fetch, LinkStatus
 
 CHUNK_SIZE = 64 * 1024
 KEEP_ALIVE_DRAIN = 64 * 1024  # read a small unwanted body anyway, so the connection is reused
-MAX_HEADER_SIZE = 64 * 1024
-CREDIT_BATCH = 32  # results the consumer takes before telling the engine (< read-ahead)  # some servers send long cookies or CSP headers
+MAX_HEADER_SIZE = 64 * 1024  # some servers send long cookies or CSP headers
+CREDIT_BATCH = 32  # results the consumer takes before telling the engine (< read-ahead)
 _TRANSPORT_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
 _DONE = object()
 
@@ -176,7 +176,9 @@ class AsyncEngine:
                 # waking the loop costs a pipe write: hand back credits in batches, and
                 # at once when the consumer has caught up (so the engine never waits on us)
                 if taken >= CREDIT_BATCH or results.empty():
-                    _call_soon(loop, functools.partial(holder["consumed"], taken))
+                    consumed = holder.get("consumed")
+                    if callable(consumed):
+                        _call_soon(loop, functools.partial(consumed, taken))
                     taken = 0
                 yield item
         finally:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -53,6 +53,7 @@ class LinksOptions:
     replay: Path | None = None
     record: Path | None = None
     failing: frozenset[LinkStatus] = DEFAULT_FAILING
+    sources: tuple[str, ...] = ()  # the inputs, so a later run can find this one to compare
 
     def describe(self) -> dict[str, Any]:
         """The options as plain values, kept with the run in the store."""
@@ -70,6 +71,7 @@ class LinksOptions:
             "replay": str(self.replay) if self.replay else None,
             "record": str(self.record) if self.record else None,
             "failing": sorted(status.value for status in self.failing),
+            "sources": list(self.sources),
         }
 
     def network_options(self) -> RunOptions:
@@ -159,6 +161,7 @@ def run_links(
     """Check every link of `inputs`; never raises for a problem with one link or input."""
     started = time.monotonic()
     store = Store(options.db) if options.db is not None else None
+    run_id: int | None = None
     try:
         run_id = store.start_run("links", options.describe()) if store is not None else None
         network = Network(options.network_options())
@@ -181,7 +184,22 @@ def run_links(
         failing=options.failing,
         elapsed_ms=round((time.monotonic() - started) * 1000, 1),
         root=Path.cwd(),
+        run_id=run_id,
     )
+
+
+def new_failures(db: Path, report: LinksReport, sources: Sequence[str]) -> int:
+    """Links failing in this run that the previous run over the same inputs did not fail.
+
+    With no earlier run to compare with, every failure is new.
+    """
+    if report.run_id is None:
+        return len(report.failures)
+    with Store(db) as store:
+        previous = store.previous_run_id(report.run_id, "links", list(sources))
+        if previous is None:
+            return len(report.failures)
+        return len(store.compare_runs(previous, report.run_id).new_problems)
 
 
 def _check(

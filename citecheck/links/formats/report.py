@@ -41,6 +41,7 @@ class LinksReport:
     failing: frozenset[LinkStatus] = DEFAULT_FAILING
     elapsed_ms: float | None = None
     root: Path = field(default_factory=Path.cwd)  # file paths are shown relative to it
+    run_id: int | None = None  # the run in the store (None with --no-cache)
 
     def is_failure(self, result: LinkResult) -> bool:
         return result.status in self.failing
