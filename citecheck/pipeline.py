@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -30,6 +30,7 @@ from citecheck.fixes import suggest_fix
 from citecheck.identifiers import (
     crossref_checks,
     identifier_checks,
+    match_unlinked,
     no_url_hint,
     reference_check_url,
 )
@@ -49,7 +50,7 @@ from citecheck.models import (
     SourceText,
     VerdictLabel,
 )
-from citecheck.replay import WarcRecorder, replay_session_factory
+from citecheck.replay import WarcRecorder, read_warc, replay_session_factory
 from citecheck.schema import ReportJSON
 from citecheck.store import Store
 from citecheck.text import extract_source, source_from_text
@@ -80,6 +81,7 @@ class RunOptions:
     crossref_url: str | None = None
     mailto: str | None = None  # contact address sent to Crossref, as it asks
     drift: bool = False  # also judge live cited pages against their capture near access-date
+    sources: tuple[str, ...] = ()  # pages (files or URLs) to match references without a URL
 
     def describe(self) -> dict[str, Any]:
         """The options as plain values, kept with the run in the store."""
@@ -97,6 +99,7 @@ class RunOptions:
             "workers": self.workers,
             "titles": list(self.titles),
             "drift": self.drift,
+            "sources": list(self.sources),
             "crossref": self.crossref,
         }
 
@@ -258,6 +261,7 @@ def resolve_reference(
     network: Network,
     document: Document | None = None,
     drift: bool = False,
+    candidates: Sequence[tuple[str, SourceText]] = (),
 ) -> tuple[ReferenceResult, SourceText | None, SourceText | None]:
     """Link status, archive capture, source text and citation checks for one reference.
 
@@ -271,8 +275,21 @@ def resolve_reference(
     url = reference_check_url(reference)  # its URL, else the DOI / arXiv / PubMed URL
     if not url:
         link = Fetch(url="", status=LinkStatus.NO_URL, error=no_url_hint(reference))
-        result = ReferenceResult(reference, link, None, link_checks(link, None) + id_checks)
-        return result, None, None
+        checks = link_checks(link, None) + id_checks
+        # No URL: a page given with --source (or found in the replay WARC) that fits the
+        # citation's title, work and date can still be judged.
+        matched = match_unlinked(reference, candidates) if candidates else None
+        if matched is None:
+            return ReferenceResult(reference, link, None, checks), None, None
+        matched_url, score = matched
+        checks += (
+            Check(
+                "matched_source",
+                Level.INFO,
+                f"no URL; matched by title, work and date to {matched_url} (score {score})",
+            ),
+        )
+        return ReferenceResult(reference, link, None, checks), dict(candidates)[matched_url], None
     link = links[url]
     source = sources.get(url)
     capture: Capture | None = None
@@ -383,13 +400,24 @@ def check_documents(
     ]
     links, live_sources = fetch_all(store, run_id, urls, network, options, progress)
     total = sum(len(document.references) for document in documents)
+    candidates = candidate_sources(options, network) if _has_unlinked(documents) else []
     done = 0
-    for document, document_id in zip(documents, document_ids, strict=True):
+    for number, (document, document_id) in enumerate(
+        zip(documents, document_ids, strict=True), start=1
+    ):
         by_reference: dict[str, SourceText | None] = {}
         archived: dict[str, SourceText | None] = {}
         for reference in document.references:
             result, source, then = resolve_reference(
-                store, run_id, reference, links, live_sources, network, document, options.drift
+                store,
+                run_id,
+                reference,
+                links,
+                live_sources,
+                network,
+                document,
+                options.drift,
+                candidates,
             )
             store.save_reference_result(run_id, document_id, result)
             by_reference[reference.id] = source
@@ -397,6 +425,33 @@ def check_documents(
             done += 1
             progress("archive", done, total)
         judge_claims(store, run_id, document_id, document, by_reference, archived)
+        progress("articles", number, len(documents))
+
+
+def _has_unlinked(documents: list[Document]) -> bool:
+    return any(
+        reference_check_url(reference) is None
+        for document in documents
+        for reference in document.references
+    )
+
+
+def candidate_sources(options: RunOptions, network: Network) -> list[tuple[str, SourceText]]:
+    """Pages a reference without a URL may be matched to: --source files and URLs, and
+    the successful HTML or text pages of the replay WARC."""
+    found: list[tuple[str, SourceText]] = []
+    for spec in options.sources:
+        reference, text, _ = load_source(spec, network)
+        if text is not None and text.sentences:
+            found.append((reference.url or spec, text))
+    if options.replay is not None:
+        for record in read_warc(options.replay).values():
+            kind = dict((k.lower(), v) for k, v in record.headers).get("content-type", "")
+            if record.status == 200 and ("html" in kind or "text" in kind):
+                text = extract_source(record.body, kind, record.url)
+                if text.sentences:
+                    found.append((record.url, text))
+    return found
 
 
 def run_check(

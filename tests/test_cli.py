@@ -491,3 +491,47 @@ def test_check_a_wikipedia_title_through_the_mediawiki_api(
     assert "oldid=424242" in document["source"]  # the report names the revision it checked
     assert document["title"] == "Dunmere"
     assert refs(report)["crane"]["link"]["status"] == "ok"
+
+
+def test_references_without_urls_are_matched_to_given_sources(tmp_path: Path) -> None:
+    article_path = tmp_path / "oakhurst.txt"
+    article_path.write_text(PLAIN_ARTICLE)
+    courier = tmp_path / "courier.html"
+    courier.write_text(
+        "<!doctype html><html><head><title>Three wins for Oakhurst</title>"
+        '<meta property="og:site_name" content="Dunmere Courier">'
+        '<meta property="article:published_time" content="1990-02-03"></head><body>'
+        "<article><h1>Three wins for Oakhurst</h1><p>Maren Oakhurst won the Dunmere Regatta "
+        "three times between 1984 and 1989, the club said on Saturday.</p></article>"
+        "</body></html>"
+    )
+    code, report, stderr = run_check(tmp_path, article_path, "--offline", "--source", courier)
+    assert code == 0, stderr
+    (document,) = report["documents"]
+    first, second = document["references"]
+    assert "matched_source" in {c["name"] for c in first["checks"]}
+    assert "matched_source" not in {c["name"] for c in second["checks"]}
+    regatta = next(c for c in document["claims"] if "Regatta" in c["text"])
+    assert regatta["verdicts"][0]["verdict"] == "supported"
+    school = next(c for c in document["claims"] if "rowing school" in c["text"])
+    assert school["verdicts"][0]["verdict"] == "unverifiable"
+
+
+def test_a_batch_run_writes_a_report_per_article_and_an_index(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "one.md").write_text("# First article\n\nA fact.[^1]\n\n[^1]: A note.\n")
+    (folder / "two.md").write_text("# Second & last article\n\nAnother.[^1]\n\n[^1]: Note.\n")
+    out = tmp_path / "out"
+    result = citecheck(
+        "check", folder, "--offline", "--db", tmp_path / "c.db", "--out", out, "-q",
+        "--format", "json,html,md", cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    index = (out / "run-1" / "index.html").read_text()
+    assert "First article" in index and "Second &amp; last article" in index
+    per_article = sorted(p.name for p in (out / "run-1").glob("*.json"))
+    assert len(per_article) == 2
+    single = json.loads((out / "run-1" / per_article[0]).read_text())
+    assert len(single["documents"]) == 1 and single["summary"]["references"] == 1
+    assert (out / "run-1.json").is_file()  # the whole-run report is still there

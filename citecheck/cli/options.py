@@ -96,6 +96,9 @@ def source_options(func: F) -> F:
                      help="Contact address sent to Crossref in the User-Agent, as it asks."),
         click.option("--no-crossref", is_flag=True,
                      help="Do not compare DOIs with Crossref's metadata."),
+        click.option("--source", "sources", multiple=True, metavar="FILE_OR_URL",
+                     help="A page to match references that have no URL against, by title, "
+                          "work and date; repeatable."),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -129,6 +132,7 @@ def build_run_options(params: dict[str, Any]) -> RunOptions:
         crossref_url=params.get("crossref_url"),
         mailto=params.get("mailto"),
         drift=params.get("drift", False),
+        sources=tuple(params.get("sources") or ()),
     )
 
 

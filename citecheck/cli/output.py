@@ -13,6 +13,7 @@ from rich.table import Table
 
 from citecheck.pipeline import ProgressCallback, RunOutcome
 from citecheck.reports import write_reports
+from citecheck.reports.batch import write_batch_reports
 from citecheck.schema import ReportJSON
 
 
@@ -140,7 +141,11 @@ def finish(outcome: RunOutcome, formats: tuple[str, ...], out: Path, quiet: bool
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     for failure in outcome.input_failures:
         err.print(f"citecheck: error: {failure.source}: {failure.message}", markup=False)
-    paths = write_reports(outcome.report, formats, out, stem=f"run-{outcome.run_id}")
+    stem = f"run-{outcome.run_id}"
+    paths = write_reports(outcome.report, formats, out, stem=stem)
+    batch = write_batch_reports(outcome.report, formats, out, stem)
+    if batch:
+        paths.append(batch[-1])  # the index; the per-article reports are linked from it
     if not quiet:
         print_summary(outcome.report, paths, output_console())
     if outcome.input_failures:
