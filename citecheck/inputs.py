@@ -4,14 +4,14 @@ articles (URLs, `wiki:LANG:Title`, or titles with a language)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import requests
 
 from citecheck.documents import parse_text, read_document
 from citecheck.errors import InputError
-from citecheck.models import Document
+from citecheck.models import Document, InputFailure
 from citecheck.wikipedia import MediaWikiClient, is_article_input
 
 # Extensions picked up when a folder is given; single files of any name are tried.
@@ -22,14 +22,6 @@ DOCUMENT_SUFFIXES = frozenset(
 # Among .json files in a folder only CSL-JSON ones are documents: ask for the double suffix.
 _FOLDER_DOUBLE_SUFFIXES = (".csl.json",)
 _SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__"})
-
-
-@dataclass(frozen=True)
-class InputFailure:
-    """A document that could not be read: the run goes on without it."""
-
-    source: str
-    message: str
 
 
 def _is_document(path: Path) -> bool:

@@ -125,6 +125,14 @@ class Document:
 
 
 @dataclass(frozen=True)
+class InputFailure:
+    """An input that could not be read: the run goes on without it."""
+
+    source: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Redirect:
     url: str
     http_status: int

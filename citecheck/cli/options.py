@@ -11,9 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from citecheck.fetch import FetchOptions
-from citecheck.inputs import read_titles_file
-from citecheck.pipeline import RunOptions
-from citecheck.reports import FORMATS
+from citecheck.network import RunOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +28,8 @@ def parse_duration(text: str) -> timedelta:
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
+    from citecheck.reports import FORMATS  # the renderers load jinja2: only for check/report
+
     formats = tuple(part.strip().lower() for part in text.split(",") if part.strip())
     unknown = [fmt for fmt in formats if fmt not in FORMATS]
     if unknown or not formats:
@@ -139,6 +139,8 @@ def build_run_options(params: dict[str, Any]) -> RunOptions:
 def _titles(params: dict[str, Any]) -> tuple[str, ...]:
     titles = list(params.get("titles") or ())
     if params.get("titles_file"):
+        from citecheck.inputs import read_titles_file  # loads the parsers: only when asked
+
         titles += read_titles_file(params["titles_file"])  # InputError: one line, exit 2
     return tuple(titles)
 

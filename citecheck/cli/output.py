@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from citecheck.pipeline import ProgressCallback, RunOutcome
-from citecheck.reports import write_reports
-from citecheck.reports.batch import write_batch_reports
 from citecheck.schema import ReportJSON
+
+if TYPE_CHECKING:  # the pipeline loads the text and verdict stack: not for `links`
+    from citecheck.pipeline import RunOutcome
+
+ProgressCallback = Callable[[str, int, int], None]
 
 
 @contextmanager
@@ -141,6 +143,9 @@ def finish(outcome: RunOutcome, formats: tuple[str, ...], out: Path, quiet: bool
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     for failure in outcome.input_failures:
         err.print(f"citecheck: error: {failure.source}: {failure.message}", markup=False)
+    from citecheck.reports import write_reports  # jinja2 and the renderers: only here
+    from citecheck.reports.batch import write_batch_reports
+
     stem = f"run-{outcome.run_id}"
     paths = write_reports(outcome.report, formats, out, stem=stem)
     batch = write_batch_reports(outcome.report, formats, out, stem)

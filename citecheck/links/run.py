@@ -21,14 +21,13 @@ from urllib.parse import urldefrag
 
 from citecheck.errors import InputError, StoreError
 from citecheck.fetch import FetchOptions
-from citecheck.inputs import InputFailure
 from citecheck.links.collect import CollectOptions, collect_links
 from citecheck.links.formats.report import DEFAULT_FAILING, LinksReport
 from citecheck.links.local import FragmentCache, check_local, remote_fragment_ok
 from citecheck.links.model import Link, LinkResult
 from citecheck.links.policy import LinkPolicy
-from citecheck.models import Fetch, LinkStatus
-from citecheck.pipeline import Network, RunOptions
+from citecheck.models import Fetch, InputFailure, LinkStatus
+from citecheck.network import Network, RunOptions
 from citecheck.store import Store
 
 # (stage, done, total): the CLI turns this into a progress bar.

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
-from citecheck.store.history import RunPoint
+if TYPE_CHECKING:  # the store loads sqlite-utils: only needed for type checking here
+    from citecheck.store.history import RunPoint
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,14 @@ exit code, the summary and every format agree.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from citecheck.inputs import InputFailure
 from citecheck.links.model import LinkResult
-from citecheck.models import LinkStatus
+from citecheck.models import InputFailure, LinkStatus
 
 # A broken link fails the run; excluded and unsupported links are reported, never failures.
 DEFAULT_FAILING: frozenset[LinkStatus] = frozenset(
@@ -91,6 +91,7 @@ class LinksReport:
         return display_path(path, self.root)
 
 
+@functools.lru_cache(maxsize=4096)  # thousands of links share a handful of files
 def display_path(path: str, root: Path) -> str:
     """A file origin relative to `root` with forward slashes; URLs and "-" as they are."""
     if path == "-" or "://" in path:
