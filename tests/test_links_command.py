@@ -323,3 +323,20 @@ def test_fail_on_new_fails_only_on_links_that_were_not_failing_before(
     assert links(docs, page, *FAST, "--format", "json", "--db", db)[0] == 1  # default: fails
     page.write_text(f"[a]({site}/ok) [c]({site}/gone) [d]({site}/also-gone)\n")
     assert links(docs, *args)[0] == 1  # a second broken link appeared
+
+
+def test_warm_cache_reuses_every_success_and_rechecks_every_failure(
+    docs: Path, site: ServerURL
+) -> None:
+    page = docs / "docs" / "page.md"
+    page.write_text("".join(f"[l{i}]({site}/ok?{i}) [g{i}]({site}/gone?{i})\n" for i in range(30)))
+    db = docs / "warm.db"
+    code, _, _ = links(docs, page, *FAST, "--db", db, "--format", "json")
+    assert code == 1
+    code, out, _ = links(docs, page, *FAST, "--db", db, "--format", "json")
+    results = json.loads(out)["links"]
+    assert {(r["status"], r["from_cache"]) for r in results} == {("ok", True), ("broken", False)}
+    assert site.hits("/ok") == 30 and site.hits("/gone") == 60  # failures asked again
+    with sqlite3.connect(db) as conn:
+        recorded = conn.execute("select status, count(*) from fetches group by status").fetchall()
+    assert sorted(recorded) == [("broken", 60), ("ok", 30)]

@@ -145,3 +145,49 @@ def test_trim_url_drops_sentence_punctuation_and_unbalanced_closers(
 )
 def test_detect_link_kind_by_extension_then_content(path: str, text: str, kind: str) -> None:
     assert detect_link_kind(path, text) == kind
+
+
+def test_markdown_fast_path_agrees_with_markdown_it_py_on_the_fixture() -> None:
+    from citecheck.links.extract.markdown import extract_markdown_slow
+    from citecheck.links.extract.markdown_fast import extract_markdown_fast
+
+    text = (FIXTURES / "docs" / "links.md").read_text(encoding="utf-8")
+    fast = extract_markdown_fast(text)
+    assert fast is not None
+    key = lambda raw: (raw.line, raw.column)  # noqa: E731
+    assert sorted(fast, key=key) == sorted(extract_markdown_slow(text), key=key)
+
+
+def test_markdown_columns_count_characters_not_bytes() -> None:
+    text = "Ünïcödé → [x](https://ü.example/ä) and <https://a.example/é> é https://b.example/\n"
+    found = [(raw.column, raw.written) for raw in extract_links("markdown", text)]
+    assert found == [
+        (15, "https://ü.example/ä"),
+        (41, "https://a.example/é"),
+        (64, "https://b.example/"),
+    ]
+
+
+def test_markdown_badge_image_inside_a_link_and_escaped_destination() -> None:
+    text = "[![ci](https://img.example/b.svg)](https://ci.example/) [a](https://e.example/\\(x\\))\n"
+    found = [(raw.column, raw.written, raw.element) for raw in extract_links("markdown", text)]
+    assert found == [
+        (8, "https://img.example/b.svg", "markdown-image"),
+        (36, "https://ci.example/", "markdown-link"),
+        (61, "https://e.example/(x)", "markdown-link"),
+    ]
+
+
+def test_markdown_definition_in_a_quote_first_definition_wins() -> None:
+    text = (
+        "[q] and [r]\n\n> [q]:\n> https://q.example/\n\n"
+        "[Q]: https://dup.example/\n[r]: <https://r.example/a b>\n"
+    )
+    found = [(raw.line, raw.column, raw.written) for raw in extract_links("markdown", text)]
+    assert found == [(4, 3, "https://q.example/"), (7, 7, "https://r.example/a b")]
+
+
+def test_markdown_javascript_and_file_links_are_kept() -> None:
+    text = "[run](javascript:void(0)) and [local](file:///tmp/x.md) and [ok](https://ok.example/)\n"
+    written = [raw.written for raw in extract_links("markdown", text)]
+    assert written == ["javascript:void(0)", "file:///tmp/x.md", "https://ok.example/"]

@@ -278,3 +278,14 @@ def test_human_all_good() -> None:
 def test_display_path_outside_the_root_stays_absolute() -> None:
     assert display_path("/elsewhere/a.md", ROOT) == "/elsewhere/a.md"
     assert display_path("docs/a.md", ROOT) == "docs/a.md"
+
+
+def test_fast_json_writes_exactly_what_json_dumps_writes() -> None:
+    from citecheck.links.formats.json_format import dumps_indented
+
+    value = {
+        "links": [{"url": "https://café.example/\u2028\"q\"", "redirects": [], "origin": {},
+                   "elapsed_ms": 1.5, "from_cache": False, "error": None, "http_status": 404}],
+        "summary": {"statuses": {"ok": 3}, "nested": [[1, []], -0.0, 1e300], 7: "int key"},
+    }
+    assert dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)

@@ -126,6 +126,7 @@ class AsyncEngine:
         self.options = options
         self._pacer = pacer
         self._overall = asyncio.Semaphore(1)  # replaced per run, inside its event loop
+        self._headers: dict[str, dict[str, str]] = {}  # host -> request headers
 
     # -- the thread bridge ------------------------------------------------------------
 
@@ -376,7 +377,9 @@ class AsyncEngine:
         slot = host_slots.get(host)
         if slot is None:
             slot = host_slots[host] = asyncio.Semaphore(max(1, self.options.host_concurrency))
-        headers = request_headers(url, self.options)
+        headers = self._headers.get(host)
+        if headers is None:  # the same for every URL of a host: built once per host
+            headers = self._headers[host] = request_headers(url, self.options)
         attempt = 0
         while True:
             code: int | None = None
@@ -390,7 +393,7 @@ class AsyncEngine:
                     async with self._overall, session.request(
                         method,
                         url,
-                        headers={**headers, **walk.cookie_header(host)},
+                        headers=_with_cookies(headers, walk.cookie_header(host)),
                         allow_redirects=False,
                     ) as response:
                         code = response.status
@@ -457,6 +460,11 @@ def _latin1_to_utf8(location: str) -> str:
         return location.encode("latin-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return location
+
+
+def _with_cookies(headers: dict[str, str], cookies: dict[str, str]) -> dict[str, str]:
+    # a cookie a previous hop or try set is sent again (copying only when there is one)
+    return {**headers, **cookies} if cookies else headers
 
 
 def _call_soon(loop: object, callback: object) -> None:

@@ -3,6 +3,7 @@ following a redirect chain (loops, too many hops, bad Locations), building the F
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,7 +32,14 @@ class Deadline:
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    """Now in ISO 8601 UTC to the second; formatted once per second, not once per URL."""
+    return _utc_second(int(time.time()))
+
+
+@functools.lru_cache(maxsize=2)
+def _utc_second(epoch_second: int) -> str:
+    moment = datetime.fromtimestamp(epoch_second, UTC)
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def refusal(url: str, options: FetchOptions, *, resolve: bool) -> UrlProblem | None:
@@ -46,9 +54,15 @@ def refusal(url: str, options: FetchOptions, *, resolve: bool) -> UrlProblem | N
         return problem
 
     host = ascii_host(urlsplit(url).hostname or "") or ""
-    if is_private_host(host, resolve=resolve):
+    private = is_private_host(host, resolve=True) if resolve else _private_literal(host)
+    if private:
         return UrlProblem(LinkStatus.EXCLUDED, "private address")
     return None
+
+
+@functools.lru_cache(maxsize=4096)  # no DNS asked: the answer for a host never changes
+def _private_literal(host: str) -> bool:
+    return is_private_host(host, resolve=False)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -43,6 +44,7 @@ def url_problem(url: str) -> UrlProblem | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # a run asks about the same few hosts thousands of times
 def _is_valid_host(host: str) -> bool:
     if parse_literal_address(host) is not None:
         return True
@@ -77,4 +79,9 @@ def host_key(url: str) -> str:
         host = urlsplit(url).hostname or ""
     except ValueError:
         return ""
+    return _host_key_of(host)
+
+
+@functools.lru_cache(maxsize=4096)
+def _host_key_of(host: str) -> str:
     return (ascii_host(host) or host).lower().rstrip(".")

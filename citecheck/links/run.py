@@ -14,7 +14,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urldefrag
@@ -29,6 +29,8 @@ from citecheck.links.policy import LinkPolicy
 from citecheck.models import Fetch, InputFailure, LinkStatus
 from citecheck.network import Network, RunOptions
 from citecheck.store import Store
+from citecheck.store.codec import SUCCESS_STATUSES, fetch_from_row, fetch_row
+from citecheck.store.migrations import FETCHES
 
 # (stage, done, total): the CLI turns this into a progress bar.
 ProgressCallback = Callable[[str, int, int], None]
@@ -106,6 +108,7 @@ class _Cache:
 
     BATCH_SIZE = 500
     BATCH_SECONDS = 1.0
+    LOOKUP_CHUNK = 500  # URLs per freshness query (SQLite caps bound parameters)
 
     def __init__(self, store: Store | None, run_id: int | None, max_age: timedelta) -> None:
         self.store = store
@@ -119,11 +122,42 @@ class _Cache:
             return None
         return self.store.fresh_fetch(url, self.max_age)
 
+    def fresh_statuses(self, urls: Sequence[str]) -> dict[str, Fetch]:
+        """The newest fresh success of each URL, without bodies, in a few queries
+        (not one per URL): what `fresh` answers for a link that needs no body."""
+        if self.store is None or self.max_age <= timedelta(0) or not urls:
+            return {}
+        oldest = (datetime.now(UTC) - self.max_age).timestamp()
+        statuses = ", ".join("?" for _ in SUCCESS_STATUSES)
+        found: dict[str, Fetch] = {}
+        conn = self.store.db.conn
+        for start in range(0, len(urls), self.LOOKUP_CHUNK):
+            chunk = urls[start : start + self.LOOKUP_CHUNK]
+            # newest first, so the first row seen for a URL is the one `fresh` returns
+            query = (
+                f"select * from {FETCHES} where url in ({', '.join('?' for _ in chunk)})"
+                f" and fetched_epoch >= ? and status in ({statuses})"
+                " order by fetched_epoch desc, id desc"
+            )
+            try:
+                cursor = conn.execute(query, [*chunk, oldest, *SUCCESS_STATUSES])
+                names = [column[0] for column in cursor.description]
+                rows = cursor.fetchall()
+            except sqlite3.Error as error:
+                raise StoreError(
+                    f"store {self.store.path}: cannot read the fetch history: {error}"
+                ) from None
+            for values in rows:
+                row = dict(zip(names, values, strict=True))
+                if row["url"] not in found:
+                    found[row["url"]] = fetch_from_row(row, None)
+        return found
+
     def record(self, fetch: Fetch) -> None:
         if self.store is None:
             return
         # no body: a link check keeps statuses, not pages
-        self._pending.append(dataclasses.replace(fetch, body=None))
+        self._pending.append(fetch)  # fetch_row keeps statuses, never the page
         if (
             len(self._pending) >= self.BATCH_SIZE
             or time.monotonic() - self._last_flush >= self.BATCH_SECONDS
@@ -140,10 +174,20 @@ class _Cache:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:
             raise StoreError(f"store {self.store.path}: cannot record fetches: {error}") from None
+        # the rows Store.record_fetch writes for a fetch without a body, in one statement
+        rows = [fetch_row(self.run_id, fetch, None) for fetch in pending]
+        columns = list(rows[0])
+        insert = (
+            f"insert into {FETCHES} ({', '.join(columns)})"
+            f" values ({', '.join('?' for _ in columns)})"
+        )
         try:
-            for fetch in pending:
-                self.store.record_fetch(self.run_id, fetch)  # a savepoint inside ours
+            conn.executemany(insert, [[row[column] for column in columns] for row in rows])
             conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"store {self.store.path}: cannot record fetches: {error}") from None
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -258,10 +302,12 @@ def _fetch_all(
     fetches: dict[str, Fetch] = {}
     plain: list[str] = []
     with_body: list[str] = []
+    statuses = cache.fresh_statuses([url for url, needs_body in wanted.items() if not needs_body])
     for url, needs_body in wanted.items():
-        cached = cache.fresh(url)
+        # a fragment to look for needs the page: only those are read one by one
+        cached = cache.fresh(url) if needs_body else statuses.get(url)
         if cached is not None and (cached.body is not None or not needs_body):
-            fetches[url] = cached if needs_body else dataclasses.replace(cached, body=None)
+            fetches[url] = cached
         else:
             (with_body if needs_body else plain).append(url)
     done, total = len(fetches), len(wanted)

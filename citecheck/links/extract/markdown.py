@@ -1,5 +1,8 @@
 """Markdown: inline links, images, reference definitions, autolinks, bare URLs, raw HTML.
 
+Most texts are read by `markdown_fast` (markdown-it.rs, ~10x faster); this module is
+the reference implementation it falls back to, for the texts it cannot read.
+
 markdown-it-py parses (so code blocks, code spans and front matter never yield links);
 positions come from the tokens' line maps, then a search in the source from a cursor
 that only moves forward, so a URL written twice on a line gets the right column.
@@ -18,6 +21,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from citecheck.links.extract.bare import find_bare_urls
 from citecheck.links.extract.html import extract_html
+from citecheck.links.extract.markdown_fast import extract_markdown_fast
 from citecheck.links.extract.raw import LineIndex, RawLink
 
 _DESTINATION_OPEN = re.compile(r"\]\(\s*<?")  # what precedes an inline destination
@@ -94,6 +98,15 @@ def _link_text(children: list[Token]) -> str:
 
 
 def extract_markdown(text: str) -> Iterator[RawLink]:
+    fast = extract_markdown_fast(text)
+    if fast is not None:
+        yield from fast
+    else:
+        yield from extract_markdown_slow(text)
+
+
+def extract_markdown_slow(text: str) -> Iterator[RawLink]:
+    """The links of a Markdown text through markdown-it-py (slower, but keeps every link)."""
     env: dict[str, object] = {}
     tokens = markdown_parser().parse(text, env)
     locator = _Locator(text)
