@@ -4,6 +4,11 @@
     .venv/bin/python benchmarks/links_vs_lychee.py --latency 0-0      # zero latency
     .venv/bin/python benchmarks/links_vs_lychee.py --links 50000 --rounds 1
 
+Peak memory as the link count grows (no lychee needed; compare the two RSS figures):
+
+    for n in 5000 50000; do .venv/bin/python benchmarks/links_vs_lychee.py \
+        --only citecheck --links $n --rounds 1 --latency 0-0 --no-429; done
+
 50 hosts (127.0.0.1 ... 127.0.0.50, see loopback_sites.py) answer a fixed mix:
 60 % pages, 15 % 404, 10 % 301 to a page, 5 % 429 (Retry-After: 1) then a page,
 10 % soft 404s (a 200 page titled "Page not found"). Both checkers get the same

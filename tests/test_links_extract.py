@@ -191,3 +191,48 @@ def test_markdown_javascript_and_file_links_are_kept() -> None:
     text = "[run](javascript:void(0)) and [local](file:///tmp/x.md) and [ok](https://ok.example/)\n"
     written = [raw.written for raw in extract_links("markdown", text)]
     assert written == ["javascript:void(0)", "file:///tmp/x.md", "https://ok.example/"]
+
+
+def _long_markdown() -> str:
+    """Every construct a chunk boundary must respect, many times over."""
+    blocks = []
+    for i in range(120):
+        blocks += [
+            f"- [link {i}](https://a.example/{i}) and https://bare.example/{i}",
+            f"- [next {i}](https://n.example/{i})",
+            f"```\ncode\n\nhttps://in-fence.example/{i}\n\n- [no](https://fenced.example/{i})\n```",
+            f"<!-- a comment\n\nhttps://in-comment.example/{i}\n\n-->",
+            f"See [ref {i}][r{i % 5}] and [https://label.example/{i}][r1].",
+            f"[r{i % 7}]: https://def.example/{i} \"t\"",
+            f"> quote [q](https://q.example/{i})\nlazy https://lazy.example/{i}",
+            f"<pre>\n\nhttps://pre.example/{i}\n\n</pre>",
+            f"    indented https://code.example/{i}\n\n    more",
+            f"## Heading {i}\n| a | b |\n|---|---|\n| <https://t.example/{i}> | ![é](i{i}.png) |",
+            f"\n[d{i % 3}]: https://real.example/{i}\n",
+            f"Use [https://d.example/{i}][d{(i + 1) % 3}] and [https://qq.example/{i}][qq1].",
+            f"\n> [qq{i % 4}]:\n> https://quoted.example/{i}\n",
+        ]
+    return "---\ntitle: x\n\nhttps://front-matter.example\n---\n" + "\n".join(blocks) + "\n"
+
+
+@pytest.mark.parametrize("chunk_chars", [40, 500, 4000])
+def test_markdown_read_in_chunks_finds_what_the_whole_text_gives(chunk_chars: int) -> None:
+    from citecheck.links.extract.markdown_fast import _chunks, extract_markdown_fast
+
+    text = _long_markdown()
+    whole = extract_markdown_fast(text, chunk_chars=len(text))
+    chunked = extract_markdown_fast(text, chunk_chars=chunk_chars)
+    assert whole is not None and len(whole) > 1000
+    assert len(list(_chunks(text, chunk_chars))) > 5  # really split
+    assert chunked == whole
+
+
+def test_markdown_chunks_cover_the_text_and_never_split_fences() -> None:
+    from citecheck.links.extract.markdown_fast import _chunks
+
+    text = _long_markdown()
+    chunks = list(_chunks(text, 40))
+    assert "".join(chunk for _, chunk in chunks) == text
+    for first_line, chunk in chunks:
+        assert text.count("\n", 0, text.index(chunk)) == first_line
+        assert chunk.count("```") % 2 == 0

@@ -289,3 +289,33 @@ def test_fast_json_writes_exactly_what_json_dumps_writes() -> None:
         "summary": {"statuses": {"ok": 3}, "nested": [[1, []], -0.0, 1e300], 7: "int key"},
     }
     assert dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("fmt", sorted(GOLDEN_NAMES))
+def test_written_output_is_the_rendered_text(fmt: str) -> None:
+    """`write` streams what `render` returns, byte for byte (golden-pinned above)."""
+    import io
+
+    from citecheck.links.formats import write
+
+    out = io.StringIO()
+    write(sample_report(), fmt, out)
+    assert out.getvalue() == render(sample_report(), fmt)
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_streamed_json_is_json_dumps_of_the_whole_document(count: int) -> None:
+    import io
+
+    from citecheck.links.formats.json_format import link_json, write_json
+
+    report = sample_report()
+    report = LinksReport(results=report.results[:count], root=ROOT, elapsed_ms=2.0)
+    document = {
+        "schema": "citecheck/1",
+        "links": [link_json(report, result) for result in report.results],
+        "summary": report.summary(),
+    }
+    out = io.StringIO()
+    write_json(report, out)
+    assert out.getvalue() == json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -8,6 +8,7 @@ inputs.
 
 from __future__ import annotations
 
+import io
 import re
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ from citecheck.cli.output import progress_bar
 from citecheck.errors import UsageError
 from citecheck.fetch import FetchOptions
 from citecheck.links.collect import CollectOptions
-from citecheck.links.formats import FORMATS, LinksReport, RenderOptions, render
+from citecheck.links.formats import FORMATS, LinksReport, RenderOptions, write
 from citecheck.links.formats.report import DEFAULT_FAILING
 from citecheck.links.policy import LinkPolicy, find_ignore_file
 from citecheck.links.run import LinksOptions, new_failures, run_links
@@ -135,13 +136,39 @@ def build_links_options(params: dict[str, Any]) -> LinksOptions:
     )
 
 
-def write_output(text: str, path: Path | None) -> None:
+class _EchoStream(io.StringIO):
+    """Text for stdout, passed to click.echo in blocks of about 64 KiB (click picks
+    the stream, so CliRunner and Windows consoles work as with one echo)."""
+
+    BLOCK = 64 * 1024
+
+    def write(self, text: str) -> int:
+        written = super().write(text)
+        if self.tell() >= self.BLOCK:
+            self.flush()
+        return written
+
+    def flush(self) -> None:
+        block = self.getvalue()
+        if block:
+            click.echo(block, nl=False)
+            self.seek(0)
+            self.truncate()
+
+
+def write_output(
+    report: LinksReport, fmt: str, path: Path | None, options: RenderOptions | None = None
+) -> None:
+    """One format of the report to stdout (path None) or a file, written as it renders."""
     if path is None:
-        click.echo(text, nl=False)
+        stream = _EchoStream()
+        write(report, fmt, stream, options)
+        stream.flush()
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        with path.open("w", encoding="utf-8") as out:
+            write(report, fmt, out, options)
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
 
@@ -150,12 +177,10 @@ def emit(report: LinksReport, params: dict[str, Any]) -> None:
     """The main output (stdout or --output), then every --report FORMAT=PATH."""
     output: Path | None = params["output"]
     color = output is None and params["format"] == "human" and sys.stdout.isatty()
-    write_output(
-        render(report, params["format"], RenderOptions(color=color, quiet=params["quiet"])),
-        output,
-    )
+    options = RenderOptions(color=color, quiet=params["quiet"])
+    write_output(report, params["format"], output, options)
     for fmt, path in parse_reports(tuple(params["report"])):
-        write_output(render(report, fmt), path)
+        write_output(report, fmt, path)
 
 
 def _options(func: Any) -> Any:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from citecheck.models import LinkStatus, Redirect
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where a link was written: file (or URL, or "-" for stdin), 1-based line and column."""
 
@@ -21,7 +21,7 @@ class Origin:
     column: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """One link as found in an input.
 
@@ -41,7 +41,7 @@ class Link:
         return self.url.startswith("file://")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkResult:
     """The outcome for one link (one per occurrence: the same URL in two places gives two)."""
 

@@ -26,7 +26,7 @@ from citecheck.links.formats.report import DEFAULT_FAILING, LinksReport
 from citecheck.links.local import FragmentCache, check_local, remote_fragment_ok
 from citecheck.links.model import Link, LinkResult
 from citecheck.links.policy import LinkPolicy
-from citecheck.models import Fetch, InputFailure, LinkStatus
+from citecheck.models import Fetch, InputFailure, LinkStatus, Redirect
 from citecheck.network import Network, RunOptions
 from citecheck.store import Store
 from citecheck.store.codec import SUCCESS_STATUSES, fetch_from_row, fetch_row
@@ -89,11 +89,12 @@ class LinksOptions:
 
 def fetch_key(url: str) -> str:
     """What is fetched for a link: its URL without the #fragment."""
-    return urldefrag(url).url
+    # most URLs have none: the same string, not a copy per link
+    return url if "#" not in url else urldefrag(url).url
 
 
 def fragment_of(url: str) -> str:
-    return urldefrag(url).fragment
+    return "" if "#" not in url else urldefrag(url).fragment
 
 
 class _Cache:
@@ -264,7 +265,8 @@ def _check(
     failures: list[InputFailure] = []
     for item in collect_links(inputs, options.collect, fetch_page=fetch_page, stdin=stdin):
         if isinstance(item, Link):
-            links.append(item)
+            # the link text is in no output: not kept for every link until the report
+            links.append(dataclasses.replace(item, text=None) if item.text else item)
         else:
             failures.append(InputFailure(item.source, item.message))
 
@@ -287,7 +289,43 @@ def _check(
         decided[index] if index in decided else _result(link, fetches[fetch_key(link.url)], options)
         for index, link in enumerate(links)
     ]
+    del links, decided, fetches  # the results hold what is still needed
     return results, failures
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """What a link's result needs of a Fetch, compact: one is kept per distinct URL
+    until the results are built, so 50,000 of them must stay small (no dict, no
+    timestamps, no body unless a fragment is looked for)."""
+
+    status: LinkStatus
+    http_status: int | None
+    final_url: str | None
+    redirects: tuple[Redirect, ...]
+    error: str | None
+    elapsed_ms: float | None
+    from_cache: bool
+    content_type: str | None = None
+    body: bytes | None = None
+
+    @classmethod
+    def of(cls, fetch: Fetch, keep_body: bool, shared: dict[str, str]) -> _Answer:
+        # the same error texts and content types recur thousands of times: kept once
+        def one(text: str | None) -> str | None:
+            return None if text is None else shared.setdefault(text, text)
+
+        return cls(
+            status=fetch.status,
+            http_status=fetch.http_status,
+            final_url=fetch.url if fetch.final_url == fetch.url else fetch.final_url,
+            redirects=fetch.redirects,
+            error=one(fetch.error),
+            elapsed_ms=fetch.elapsed_ms,
+            from_cache=fetch.from_cache,
+            content_type=one(fetch.content_type) if keep_body else None,
+            body=fetch.body if keep_body else None,
+        )
 
 
 def _fetch_all(
@@ -296,10 +334,11 @@ def _fetch_all(
     cache: _Cache,
     workers: int,
     progress: ProgressCallback,
-) -> dict[str, Fetch]:
+) -> dict[str, _Answer]:
     """Each wanted URL from the cache when fresh, else fetched once. Bodies are kept
     only where a fragment must be looked for."""
-    fetches: dict[str, Fetch] = {}
+    fetches: dict[str, _Answer] = {}
+    shared: dict[str, str] = {}
     plain: list[str] = []
     with_body: list[str] = []
     statuses = cache.fresh_statuses([url for url, needs_body in wanted.items() if not needs_body])
@@ -307,15 +346,14 @@ def _fetch_all(
         # a fragment to look for needs the page: only those are read one by one
         cached = cache.fresh(url) if needs_body else statuses.get(url)
         if cached is not None and (cached.body is not None or not needs_body):
-            fetches[url] = cached
+            fetches[url] = _Answer.of(cached, needs_body, shared)
         else:
             (with_body if needs_body else plain).append(url)
     done, total = len(fetches), len(wanted)
     progress("links", done, total)
     for fetch in _fetched(network, plain, with_body, workers):
         cache.record(fetch)
-        keep_body = wanted.get(fetch.url, False)
-        fetches[fetch.url] = fetch if keep_body else dataclasses.replace(fetch, body=None)
+        fetches[fetch.url] = _Answer.of(fetch, wanted.get(fetch.url, False), shared)
         done += 1
         progress("links", done, total)
     return fetches
@@ -330,7 +368,7 @@ def _fetched(
             yield from network.fetcher.fetch_many(urls, workers=workers, need_body=need_body)
 
 
-def _result(link: Link, fetch: Fetch, options: LinksOptions) -> LinkResult:
+def _result(link: Link, fetch: _Answer, options: LinksOptions) -> LinkResult:
     status, error = fetch.status, fetch.error
     code = fetch.http_status
     if code is not None:

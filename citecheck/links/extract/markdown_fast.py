@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import cache
 
 from markdown_it.common.utils import normalizeReference
@@ -46,19 +47,207 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable_many(["table", "front_matter"])
 
 
-def extract_markdown_fast(text: str) -> list[RawLink] | None:
+# Texts longer than this are parsed a chunk at a time: the Rust tree of a whole
+# 3 MB file (50,000 links) costs ~160 MiB, a chunk's a few MiB, freed before the next.
+CHUNK_CHARS = 64 * 1024
+# A chunk is read with the reference definitions it may use from elsewhere appended
+# (so `[text][label]` reads as a link there too): first the lines that look like
+# definitions, then, where the parse shows those were not the real ones, the real
+# ones. Past this much appended text the whole text is parsed at once instead.
+MAX_APPENDIX_CHARS = 256 * 1024
+# What may use a reference label: any bracketed text (a superset is harmless).
+_LABEL_USE = re.compile(r"\[((?:[^\[\]\\]|\\.){1,999})\]")
+_DEFINITION_LIKE = re.compile(r"^ {0,3}\[((?:[^\[\]\\]|\\.){1,999})\]:", re.M)
+
+
+@dataclass
+class _Chunk:
+    first_line: int
+    text: str
+    links: list[RawLink]
+    used: set[str] | None  # labels it may use (found only when some label is defined)
+    defines: set[str]  # labels it defines
+    sees: set[str]  # labels it defines or its appendix defined
+
+
+def extract_markdown_fast(text: str, *, chunk_chars: int = CHUNK_CHARS) -> list[RawLink] | None:
     """The links of a Markdown text, or None when only the markdown-it-py path can tell."""
     if _might_hold_rejected_scheme(text):
         return None
+    if len(text) <= chunk_chars:
+        return _read_chunk(text, 0, "", set())
+    likely = _definition_like(text)
+    labels: set[str] = set()  # shared by the chunks: the first definition of a label wins
+    chunks: list[_Chunk] = []
+    real: dict[str, str] = {}  # label -> a definition of it
+    for first_line, chunk_text in _chunks(text, chunk_chars):
+        used = _labels_used(chunk_text) if likely else None
+        borrowed = sorted((used or set()) & likely.keys())
+        appendix = "".join("\n\n" + likely[label] for label in borrowed)
+        if len(appendix) > MAX_APPENDIX_CHARS:
+            return _read_chunk(text, 0, "", set())
+        found: list[tuple[str, str]] = []
+        seen_in_appendix: set[str] = set()
+        links = _read_chunk(chunk_text, first_line, appendix, labels, found, seen_in_appendix)
+        if links is None:
+            return None
+        defines = {label for label, _ in found}
+        chunks.append(
+            _Chunk(first_line, chunk_text, links, used, defines, defines | seen_in_appendix)
+        )
+        for label, written in found:
+            real.setdefault(label, written)
+    # A chunk whose appendix defined other labels than the text really does (a
+    # definition-like line in a paragraph, a definition in a quote): read again.
+    if not real and not likely:  # no label defined: each chunk reads as in the whole text
+        return [link for chunk in chunks for link in chunk.links]
+    before: set[str] = set()  # the labels defined by the chunks before this one
+    for chunk in chunks:
+        if chunk.used is None:
+            chunk.used = _labels_used(chunk.text)
+        wanted = chunk.used & (chunk.defines | real.keys())
+        if chunk.used & chunk.sees != wanted:
+            needed = sorted(wanted - chunk.defines)
+            appendix = "".join("\n\n" + real[label] for label in needed)
+            if len(appendix) > MAX_APPENDIX_CHARS:
+                return _read_chunk(text, 0, "", set())
+            again = _read_chunk(chunk.text, chunk.first_line, appendix, set(before))
+            if again is None:
+                return None
+            chunk.links = again
+        before |= chunk.defines
+    return [link for chunk in chunks for link in chunk.links]
+
+
+def _labels_used(text: str) -> set[str]:
+    return {normalizeReference(match.group(1)) for match in _LABEL_USE.finditer(text)}
+
+
+def _definition_like(text: str) -> dict[str, str]:
+    """label -> the first line that looks like its definition, and the next (a title)."""
+    found: dict[str, str] = {}
+    for match in _DEFINITION_LIKE.finditer(text):
+        label = normalizeReference(match.group(1))
+        if label not in found:
+            first = text.find("\n", match.end())
+            second = -1 if first < 0 else text.find("\n", first + 1)
+            found[label] = text[match.start() : len(text) if second < 0 else second]
+    return found
+
+
+def _read_chunk(
+    chunk: str,
+    first_line: int,
+    appendix: str,
+    labels: set[str],
+    definitions: list[tuple[str, str]] | None = None,
+    appendix_labels: set[str] | None = None,
+) -> list[RawLink] | None:
+    """The links of one chunk (its tree freed on return), `appendix` parsed after it
+    but not reported. Collects the (label, definition as written) of the chunk's
+    definitions into `definitions` and the labels the appendix defined."""
+    source = chunk + appendix
     try:
-        tree = _parser().tree(text)
+        tree = _parser().tree(source)
     except Exception:  # a parser failure on odd input: the pure-Python path decides
         return None
-    walker = _Walker(text)
+    links: list[RawLink] = []
+    limit = len(chunk.encode()) if appendix else None
+    walker = _Walker(source, links, labels, first_line, limit, definitions, appendix_labels)
     for node in tree.walk(include_self=False):
         walker.see(node)
     walker.end_run()
-    return walker.links
+    return links
+
+
+_BULLET = re.compile(r"([-*+])[ \t]+\S")
+_ATX_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+_FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})")
+_FRONT_MATTER_END = re.compile(r"^---[ \t]*$", re.M)
+# HTML blocks that a blank line does not end (CommonMark kinds 1-5): opener -> end marker.
+_RAW_HTML_OPEN = re.compile(
+    r" {0,3}(?:<(script|pre|style|textarea)(?=[\s>]|$)|(<!--)|(<\?)|(<!\[CDATA\[)|(<![A-Za-z]))",
+    re.I,
+)
+_RAW_HTML_ENDS = (None, None, "-->", "?>", "]]>", ">")
+
+
+def _chunks(text: str, chunk_chars: int) -> Iterator[tuple[int, str]]:
+    """(0-based first line, chunk) covering `text`, each chunk about `chunk_chars` long.
+
+    A chunk ends only where every block has ended, outside fenced code, raw HTML
+    and front matter: before a line in column 1 that follows a blank line, an ATX
+    heading in column 1, or a bullet in column 1 right after a line with the same
+    bullet in column 1 (a list split in two changes no link). So each chunk reads
+    as it does in the whole text, but for references to definitions elsewhere.
+    """
+    if len(text) <= chunk_chars:
+        yield 0, text
+        return
+    position = 0
+    if text.startswith("---"):  # front matter: never split inside it
+        end = _FRONT_MATTER_END.search(text, 3)
+        position = len(text) if end is None else end.end()
+    start, start_line, line_number = 0, 0, text.count("\n", 0, position)
+    fence: str | None = None  # the opening fence while inside fenced code
+    html_end: str | None = None  # the end marker while inside a raw HTML block
+    after_blank = False
+    previous_marker: str | None = None  # the bullet of the line before, in column 1
+    while position < len(text):
+        newline = text.find("\n", position)
+        stop = len(text) if newline < 0 else newline
+        line = text[position:stop]
+        if fence is not None:
+            closing = _FENCE_OPEN.match(line)
+            if (
+                closing is not None
+                and closing.group(1).startswith(fence)
+                and not line[closing.end() :].strip()
+            ):
+                fence = None
+            after_blank, previous_marker = False, None
+        elif html_end is not None:
+            if _raw_html_closed(line, html_end, 0):
+                html_end = None
+            after_blank, previous_marker = False, None
+        else:
+            bullet = _BULLET.match(line)
+            marker = bullet.group(1) if bullet is not None else None
+            if position - start >= chunk_chars and (
+                (after_blank and line[:1] not in " \t")
+                or (marker is not None and marker == previous_marker)
+                or _ATX_HEADING.match(line)
+            ):
+                yield start_line, text[start:position]
+                start, start_line = position, line_number
+            fence, html_end = _opened_block(line)
+            after_blank = not line.strip()
+            previous_marker = marker
+        position, line_number = stop + 1, line_number + 1
+    yield start_line, text[start:]
+
+
+def _opened_block(line: str) -> tuple[str | None, str | None]:
+    """(fence, raw HTML end marker) that `line` opens and does not close."""
+    fence = _FENCE_OPEN.match(line)
+    if fence is not None:
+        return fence.group(1), None
+    html = _RAW_HTML_OPEN.match(line)
+    if html is None:
+        return None, None
+    kind = next(index for index, group in enumerate(html.groups()) if group)
+    end = _RAW_HTML_ENDS[kind] or "</"
+    return None, (None if _raw_html_closed(line, end, html.end()) else end)
+
+
+def _raw_html_closed(line: str, end: str, start: int) -> bool:
+    if end == "</":  # <script>, <pre>, <style> and <textarea> end at any of their closers
+        lowered = line.lower()
+        return any(
+            closer in lowered[start:]
+            for closer in ("</script>", "</pre>", "</style>", "</textarea>")
+        )
+    return end in line[start:]
 
 
 def _might_hold_rejected_scheme(text: str) -> bool:
@@ -98,17 +287,37 @@ class _Walker:
     """Reads the tree's nodes in document order (a flat walk: each Node attribute read
     crosses into Rust, so nodes are looked at once and only as much as needed)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(
+        self,
+        text: str,
+        links: list[RawLink],
+        labels: set[str],
+        first_line: int = 0,
+        limit: int | None = None,
+        definitions: list[tuple[str, str]] | None = None,
+        appendix_labels: set[str] | None = None,
+    ) -> None:
         self.source = _Source(text)
         self.text = text
-        self.links: list[RawLink] = []
-        self._labels: set[str] = set()
+        self.links = links
+        self._labels = labels
+        self._first_line = first_line  # the chunk's place in the whole text
+        self._limit = limit  # byte offset where the appended definitions start
+        self._definitions = definitions  # collects (label, definition as written)
+        self._appendix_labels = appendix_labels  # collects the labels the appendix defined
         # Text before this byte offset is a link's text, an image's alt or code: no bare URLs.
         self._quiet_until = 0
         self._run: list[Node] = []  # adjacent text nodes: one text, as markdown-it-py joins them
         self._run_end = -1
 
     def see(self, node: Node) -> None:
+        if self._limit is not None:
+            srcmap = node.srcmap
+            if srcmap is not None and srcmap[0] >= self._limit:
+                # an appended definition: reported where it is written, only noted here
+                if self._appendix_labels is not None and node.name == "definition":
+                    self._appendix_labels.add(normalizeReference(str(node.meta.get("label", ""))))
+                return
         name = node.name
         if name in _TEXT:
             self._text(node)
@@ -119,7 +328,8 @@ class _Walker:
             handler(self, node)
 
     def place(self, offset: int) -> tuple[int, int]:
-        return self.source.index.position(offset)
+        line, column = self.source.index.position(offset)
+        return line + self._first_line, column
 
     def _quiet(self, node: Node) -> None:
         if node.srcmap is not None:
@@ -256,6 +466,14 @@ class _Walker:
     def _definition(self, node: Node) -> None:
         span = self.source.span(node)
         label = normalizeReference(str(node.meta.get("label", "")))
+        if span is not None and self._definitions is not None:
+            # what makes the label defined elsewhere (its target is reported here):
+            # the label as written, outside any quote or list it sits in
+            as_written = _LABEL_USE.match(self.text, span[0])
+            if as_written is not None and "\n" not in as_written.group(0):
+                self._definitions.append((label, as_written.group(0) + ": #"))
+            else:
+                self._definitions.append((label, self.text[span[0] : span[1]]))
         if span is None or label in self._labels:
             return  # the first definition of a label wins
         self._labels.add(label)

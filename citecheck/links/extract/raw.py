@@ -9,7 +9,7 @@ from dataclasses import dataclass
 _NEWLINE = re.compile("\n")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawLink:
     """A link as written in a document, before it is resolved against the document's place.
 

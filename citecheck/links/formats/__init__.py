@@ -2,17 +2,19 @@
 
     render(report, "sarif")              -> str
     render(report, "human", color=True) -> str (rich markup rendered as ANSI)
+    write(report, "json", out)           -> None (streamed: the text, piece by piece)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TextIO
 
 from citecheck.errors import UsageError
 from citecheck.links.formats.github import render_github
 from citecheck.links.formats.human import render_human
-from citecheck.links.formats.json_format import render_json
+from citecheck.links.formats.json_format import render_json, write_json
 from citecheck.links.formats.junit import render_junit
 from citecheck.links.formats.markdown import render_markdown
 from citecheck.links.formats.report import DEFAULT_FAILING, LinksReport
@@ -37,13 +39,39 @@ FORMATS: dict[str, Formatter] = {
 }
 
 
-def render(report: LinksReport, fmt: str, options: RenderOptions | None = None) -> str:
-    """The report in one format; an unknown format raises UsageError naming the known ones."""
+# Formats whose text grows with every link are written piece by piece (same bytes).
+Writer = Callable[[LinksReport, RenderOptions, TextIO], None]
+STREAMED: dict[str, Writer] = {
+    "json": lambda report, options, out: write_json(report, out),
+}
+
+
+def _formatter(fmt: str) -> Formatter:
     try:
-        formatter = FORMATS[fmt]
+        return FORMATS[fmt]
     except KeyError:
         raise UsageError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})") from None
-    return formatter(report, options or RenderOptions())
 
 
-__all__ = ["DEFAULT_FAILING", "FORMATS", "LinksReport", "RenderOptions", "render"]
+def render(report: LinksReport, fmt: str, options: RenderOptions | None = None) -> str:
+    """The report in one format; an unknown format raises UsageError naming the known ones."""
+    return _formatter(fmt)(report, options or RenderOptions())
+
+
+def write(
+    report: LinksReport, fmt: str, out: TextIO, options: RenderOptions | None = None
+) -> None:
+    """The report in one format written to `out`: the same text `render` returns,
+    streamed where the format allows, so its size never sits in memory at once."""
+    formatter = _formatter(fmt)
+    options = options or RenderOptions()
+    streamed = STREAMED.get(fmt)
+    if streamed is not None:
+        streamed(report, options, out)
+    else:
+        out.write(formatter(report, options))
+
+
+__all__ = [
+    "DEFAULT_FAILING", "FORMATS", "STREAMED", "LinksReport", "RenderOptions", "render", "write",
+]

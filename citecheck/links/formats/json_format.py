@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from typing import Any, TextIO
 
 from citecheck.links.formats.report import LinksReport
 from citecheck.links.model import LinkResult
@@ -33,12 +34,21 @@ def link_json(report: LinksReport, result: LinkResult) -> dict[str, Any]:
 
 
 def render_json(report: LinksReport) -> str:
-    document = {
-        "schema": SCHEMA,
-        "links": [link_json(report, result) for result in report.results],
-        "summary": report.summary(),
-    }
-    return dumps_indented(document) + "\n"
+    out = io.StringIO()
+    write_json(report, out)
+    return out.getvalue()
+
+
+def write_json(report: LinksReport, out: TextIO) -> None:
+    """The same text as `dumps_indented` of the whole document, written link by link,
+    so no list of 50,000 link objects (or one string of them) is ever held."""
+    out.write('{\n  "schema": ' + _encode_string(SCHEMA) + ',\n  "links": ')
+    separator = "[\n    "
+    for result in report.results:
+        out.write(separator + dumps_indented(link_json(report, result), 2))
+        separator = ",\n    "
+    out.write("[]" if separator.startswith("[") else "\n  ]")
+    out.write(',\n  "summary": ' + dumps_indented(report.summary(), 1) + "\n}\n")
 
 
 _encode_string = json.encoder.encode_basestring  # the C encoder, as json.dumps uses it
