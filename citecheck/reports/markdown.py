@@ -117,7 +117,7 @@ def _problem_line(problem: Problem, many_documents: bool) -> str:
         detail = f"`{ref.link.status}`"
         if ref.link.http_status is not None:
             detail += f" (HTTP {ref.link.http_status})"
-        if ref.link.error:
+        if ref.link.error and ref.link.error != f"HTTP {ref.link.http_status}":
             detail += f": {escape(ref.link.error)}"
         url = f" — {link(ref.url, ref.href)}" if ref.url else ""
         return f"- **{escape(ref.label)}**: {detail}{url}{where}"
