@@ -4,13 +4,13 @@ A cited page must not be able to point (or redirect) the checker at the machine 
 runs on or at the local network behind it. The fetcher asks `is_private_host` for
 every hop before connecting.
 
-Where the check runs, and its limit (DNS rebinding):
+Where the check runs (no DNS-rebinding gap in either engine):
 - The aiohttp engine (live `fetch_many`) checks names inside its resolver
-  (citecheck.fetch.resolver), on the very addresses it then connects to: no gap.
+  (citecheck.fetch.resolver), on the very addresses it then connects to.
 - The requests engine (`fetch`, replay, recording) calls `is_private_host` before
-  each hop, and urllib3 resolves the name again when connecting, so a hostile DNS
-  server answering "public" first and "private" a moment later (a short TTL) can
-  slip through there. Literal addresses and localhost names have no such gap.
+  each hop, and its connections are pinned (citecheck.fetch.pinning): they resolve
+  once, refuse a private answer, and connect to the address that was checked, so a
+  DNS server answering "public" first and "private" a moment later gains nothing.
 """
 
 from __future__ import annotations

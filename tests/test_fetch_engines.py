@@ -13,6 +13,7 @@ from httpservers import ReceivedRequest, Route, RouteSpec, serve
 
 from citecheck.fetch import Fetcher, FetchOptions, is_github_host, request_headers
 from citecheck.fetch import chain as chain_module
+from citecheck.fetch import pinning as pinning_module
 from citecheck.fetch import resolver as resolver_module
 from citecheck.models import Fetch, LinkStatus, Redirect
 from citecheck.netguard import is_private_address, is_private_host
@@ -237,6 +238,7 @@ def public_127_0_0_2(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(chain_module, "is_private_host", host_check)
     monkeypatch.setattr(resolver_module, "is_private_address", address_check)
+    monkeypatch.setattr(pinning_module, "is_private_address", address_check)
 
 
 @pytest.mark.usefixtures("public_127_0_0_2")
@@ -269,6 +271,27 @@ def test_name_resolving_to_loopback_is_refused_after_dns(
         assert site.hits("/") == 0
         allowed = fetch_one(f"http://intranet.test:{site.port}/", FAST, engine)
         assert allowed.status is LinkStatus.OK and site.hits("/") == 1
+
+
+def test_rebinding_is_refused_at_connect_time(
+    engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guard's own lookup says public; the connection's lookup says loopback (a DNS
+    server answering differently the second time). The connection must be refused."""
+    real_getaddrinfo = socket.getaddrinfo
+
+    def fake_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        return real_getaddrinfo("127.0.0.1" if host == "rebind.test" else host, *args, **kwargs)
+
+    def first_answer_public(host: str, resolve: bool = True) -> bool:
+        return host != "rebind.test" and is_private_host(host, resolve)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    monkeypatch.setattr(chain_module, "is_private_host", first_answer_public)
+    with serve({"/": Route(200, body=b"inside")}) as site:
+        result = fetch_one(f"http://rebind.test:{site.port}/", FetchOptions(max_retries=0), engine)
+        assert (result.status, result.error) == (LinkStatus.EXCLUDED, "private address")
+        assert site.hits("/") == 0
 
 
 # -- bad servers --------------------------------------------------------------------------

@@ -58,6 +58,8 @@ def describe_request_error(exc: Exception) -> tuple[LinkStatus, str]:
 
 def _describe_connection_error(exc: Exception) -> tuple[LinkStatus, str]:
     chain = causes(exc)
+    if any(isinstance(e, PrivateAddressRefused) for e in chain):
+        return LinkStatus.EXCLUDED, "private address"  # refused at connect time (pinning)
     if any(isinstance(e, urllib3.exceptions.NameResolutionError | socket.gaierror) for e in chain):
         return LinkStatus.UNREACHABLE, DNS_FAILURE
     if any(isinstance(e, ConnectionRefusedError) for e in chain):

@@ -22,6 +22,7 @@ from citecheck.fetch.errors import DeadlineExceeded, describe_request_error, inn
 from citecheck.fetch.headers import request_headers
 from citecheck.fetch.hosts import HostPacer, HostSlots
 from citecheck.fetch.options import FetchOptions
+from citecheck.fetch.pinning import PinnedAdapter
 from citecheck.fetch.retries import retry_delay
 from citecheck.fetch.urls import host_key
 from citecheck.models import Fetch, LinkStatus
@@ -39,7 +40,9 @@ _TRANSPORT_ERRORS = (requests.exceptions.RequestException, urllib3.exceptions.HT
 def make_session(options: FetchOptions) -> requests.Session:
     """The live session recipe: pooled connections, no urllib3 retries (ours are explicit)."""
     session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=32, pool_maxsize=4, max_retries=0)
+    # Without allow_private, every connection goes to the address the guard checked.
+    adapter_class = HTTPAdapter if options.allow_private else PinnedAdapter
+    adapter = adapter_class(pool_connections=32, pool_maxsize=4, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = options.user_agent
