@@ -257,7 +257,12 @@ def test_stdin_links_are_checked(tmp_path: Path, site: ServerURL) -> None:
 def _run_in_child(page: Path, db: Path) -> None:
     """A second process on the same db (forked: no second start-up of the interpreter)."""
     options = LinksOptions(fetch=FetchOptions(allow_private=True, max_retries=0), db=db)
-    sys.exit(run_links([str(page)], options).exit_code)
+    try:
+        code = run_links([str(page)], options).exit_code
+    except BaseException as error:  # shown by the test, not lost in the child
+        (db.parent / f"child-{os.getpid()}.error").write_text(f"{type(error).__name__}: {error}")
+        code = 3
+    sys.exit(code)
 
 
 def test_two_processes_share_one_database(docs: Path, site: ServerURL) -> None:
@@ -270,7 +275,8 @@ def test_two_processes_share_one_database(docs: Path, site: ServerURL) -> None:
         run.start()
     for run in runs:
         run.join(timeout=60)
-    assert [run.exitcode for run in runs] == [1, 1]
+    errors = [p.read_text() for p in db.parent.glob("child-*.error")]
+    assert [run.exitcode for run in runs] == [1, 1], errors
     with sqlite3.connect(db) as conn:
         assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
         statuses = conn.execute("select status from runs where command = 'links'").fetchall()

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import random
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -72,16 +74,36 @@ class Store:
             raise StoreError(f"cannot open store {self.path}: {error}") from None
         self.db = Database(conn)
         try:
-            self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-            self.db.enable_wal()
-            # In WAL mode NORMAL loses no committed transaction when the process is
-            # killed (only on power loss), and spares an fsync on every one of the
-            # small commits a run makes as results arrive.
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            apply_migrations(self.db)
+            self._prepare()
         except sqlite3.Error as error:
             conn.close()
             raise StoreError(f"cannot open or upgrade store {self.path}: {error}") from None
+
+    def _prepare(self) -> None:
+        """WAL, pragmas and migrations, retried while another process holds the lock.
+
+        Switching a new file to WAL does not wait on the busy timeout: when two runs
+        open the same new database at once, one of them is told "database is locked"
+        at once, so it tries again until the busy timeout has passed.
+        """
+        conn = self.db.conn
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        while True:
+            try:
+                self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+                self.db.enable_wal()
+                # In WAL mode NORMAL loses no committed transaction when the process is
+                # killed (only on power loss), and spares an fsync on every one of the
+                # small commits a run makes as results arrive.
+                self.db.execute("PRAGMA synchronous = NORMAL")
+                apply_migrations(self.db)
+                return
+            except sqlite3.OperationalError as error:
+                if conn.in_transaction:
+                    conn.rollback()
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02 + random.random() * 0.08)
 
     # runs
 
