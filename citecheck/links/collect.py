@@ -41,6 +41,7 @@ import pathspec
 
 from citecheck.links.extract import RawLink, extract_links
 from citecheck.links.model import Link, Origin
+from citecheck.models import InputFailure
 
 DOCUMENT_SUFFIXES: dict[str, str] = {
     ".md": "markdown",
@@ -81,12 +82,9 @@ class CollectOptions:
     root_dir: str | None = None  # what a leading "/" in a local link is relative to
 
 
-@dataclass(frozen=True)
-class InputProblem:
-    """An input that could not be read (missing, binary, too large...): the run goes on."""
-
-    source: str
-    message: str
+# An input that could not be read (missing, binary, too large...): the run goes on.
+# The same value the document commands use, under the name this module has always used.
+InputProblem = InputFailure
 
 
 @dataclass(frozen=True)
