@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from citecheck.reports.options import RenderOptions
 from citecheck.schema import DocumentJSON, ReportJSON
-from citecheck.store.report_builder import summarize
+from citecheck.summary import summarize
 
 # Per-article files in these formats; CSV stays one set per run.
 PER_ARTICLE_FORMATS = ("html", "md", "json")

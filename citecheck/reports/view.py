@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from citecheck.models import ArchiveStatus, LinkStatus, VerdictLabel
 from citecheck.schema import ReportJSON, SummaryJSON
+from citecheck.summary import claim_verdict
 
 PENDING = "pending"  # a reference whose link has not been checked yet
 
@@ -469,7 +470,12 @@ def compute_summary(documents: tuple[DocumentView, ...]) -> SummaryJSON:
     pending = sum(1 for r in references if r.link.status == PENDING)
     verdicts = Counter(v.verdict for c in claims for v in c.verdicts)
     dead = sum(1 for r in references if r.is_dead_without_archive)
-    not_supported = verdicts.get(VerdictLabel.NOT_SUPPORTED.value, 0)
+    not_supported = sum(
+        1
+        for c in claims
+        if claim_verdict((v.reference_id, v.verdict) for v in c.verdicts)
+        == VerdictLabel.NOT_SUPPORTED.value
+    )
     return {
         "references": len(references),
         "links": dict(sorted(links.items())),
@@ -514,8 +520,11 @@ def _problems(documents: tuple[DocumentView, ...]) -> tuple[Problem, ...]:
                         Problem("warning", doc.source, check.message, ref, check=check)
                     )
         for claim in doc.claims:
+            # Listed only when the claim as a whole is not supported (the summary's rule):
+            # one source that backs it, or the union of its sources, is enough.
+            whole = claim_verdict((v.reference_id, v.verdict) for v in claim.verdicts)
             for verdict in claim.verdicts:
-                if verdict.verdict == VerdictLabel.NOT_SUPPORTED:
+                if whole == VerdictLabel.NOT_SUPPORTED and verdict.verdict == whole:
                     unsupported.append(
                         Problem(
                             "not_supported",

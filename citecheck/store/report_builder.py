@@ -7,12 +7,11 @@ a null link status and "pending": true.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any, cast
 
 from sqlite_utils import Database
 
-from citecheck.models import ArchiveStatus, LinkStatus, VerdictLabel
+from citecheck.models import LinkStatus
 from citecheck.schema import (
     SCHEMA,
     ArchiveJSON,
@@ -22,11 +21,11 @@ from citecheck.schema import (
     ReferenceJSON,
     ReportJSON,
     RunJSON,
-    SummaryJSON,
     VerdictJSON,
 )
 from citecheck.store.codec import load_json
 from citecheck.store.migrations import CLAIMS, DOCUMENTS, REFERENCE_RESULTS, REFS, VERDICTS
+from citecheck.summary import summarize
 
 
 def run_json(row: dict[str, Any]) -> RunJSON:
@@ -186,68 +185,3 @@ def _verdict_json(row: dict[str, Any]) -> VerdictJSON:
     }
 
 
-def summarize(documents: list[DocumentJSON]) -> SummaryJSON:
-    """Counts over the report; `problems` is what makes `citecheck check` exit 1."""
-    links: Counter[str] = Counter()
-    verdicts: Counter[str] = Counter()
-    references = claims = pending = dead_without_archive = not_supported = 0
-    for doc in documents:
-        for ref in doc.get("references", []):
-            references += 1
-            status = ref.get("link", {}).get("status")
-            if status is None:
-                pending += bool(ref.get("pending"))
-                continue
-            links[status] += 1
-            archive = ref.get("archive")
-            archived = archive is not None and archive.get("status") == ArchiveStatus.FOUND
-            if _is_dead(status) and not archived:
-                dead_without_archive += 1
-        for claim in doc.get("claims", []):
-            claims += 1
-            for verdict in claim.get("verdicts", []):
-                verdicts[verdict["verdict"]] += 1
-            if claim_verdict(claim) == VerdictLabel.NOT_SUPPORTED.value:
-                not_supported += 1
-    summary: dict[str, Any] = {
-        "references": references,
-        "links": dict(sorted(links.items())),
-        "pending": pending,
-        "claims": claims,
-        "verdicts": dict(sorted(verdicts.items())),
-        "dead_without_archive": dead_without_archive,
-        "not_supported": not_supported,
-        "problems": dead_without_archive + not_supported,
-    }
-    return cast(SummaryJSON, summary)
-
-
-_RANK = {
-    VerdictLabel.SUPPORTED.value: 0,
-    VerdictLabel.PARTIALLY_SUPPORTED.value: 1,
-    VerdictLabel.NOT_SUPPORTED.value: 2,
-    VerdictLabel.UNVERIFIABLE.value: 3,
-}
-
-
-def claim_verdict(claim: Any) -> str | None:
-    """The verdict of a claim as a whole.
-
-    A claim citing several sources is judged against their union too (a verdict with
-    no reference); that one decides. Otherwise the best verdict of its sources does:
-    one source backing the claim is enough.
-    """
-    verdicts = [v for v in claim.get("verdicts", []) if isinstance(v, dict)]
-    if not verdicts:
-        return None
-    union = [v for v in verdicts if v.get("reference") is None]
-    if union and len(verdicts) > 1:
-        return str(union[0].get("verdict"))
-    return str(min(verdicts, key=lambda v: _RANK.get(str(v.get("verdict")), 9)).get("verdict"))
-
-
-def _is_dead(status: str) -> bool:
-    try:
-        return LinkStatus(status).is_dead()
-    except ValueError:  # a status written by a newer citecheck
-        return False
