@@ -11,32 +11,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import UTC, datetime
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from citecheck.archive.timestamps import end_of_period
+from citecheck.archive.urls import normalize_url
 from citecheck.errors import ReplayError
 from citecheck.models import ArchiveStatus, Capture
 
 _CAPTURE_URI = re.compile(r"^(?P<base>https?://[^/]+)/web/(?P<ts>\d{14})id_/(?P<original>.+)$")
-
-
-def timestamp_for(when: str | None) -> str:
-    """An ISO date at any precision (or None for now) as a 14-digit Wayback timestamp."""
-    if not when:
-        return datetime.now(UTC).strftime("%Y%m%d%H%M%S")
-    digits = re.sub(r"\D", "", when)[:14]
-    # Pad a partial date to its middle-ish point: "2019" -> 2019-01-01, month/day 01.
-    padding = "00000101000000"
-    if len(digits) < 14:
-        digits = digits + padding[len(digits) :]
-    return digits
-
-
-def _normalise(url: str) -> str:
-    url = re.sub(r"^https?://(www\.)?", "", url.strip())
-    return url.rstrip("/").lower()
 
 
 class ReplayArchive:
@@ -54,15 +38,18 @@ class ReplayArchive:
                     if not match:
                         continue
                     status = int(record.http_headers.get_statuscode()) if record.http_headers else 0
-                    self._captures[_normalise(match["original"])].append(
+                    self._captures[normalize_url(match["original"])].append(
                         (match["ts"], uri, status)
                     )
         except (OSError, ValueError) as error:
             raise ReplayError(f"cannot read WARC file {warc_path}: {error}") from error
 
     def closest(self, url: str, when: str | None = None) -> Capture:
-        wanted = timestamp_for(when)
-        candidates = [c for c in self._captures.get(_normalise(url), []) if c[2] == 200]
+        try:
+            wanted = end_of_period(when)  # the same rule as the live lookup
+        except ValueError:
+            return Capture(url, ArchiveStatus.UNKNOWN, error=f"not a date: {when!r}")
+        candidates = [c for c in self._captures.get(normalize_url(url), []) if c[2] == 200]
         if not candidates:
             return Capture(
                 original_url=url,
