@@ -393,19 +393,10 @@ def _run(
 
 
 def new_problem_count(db: Path, outcome: RunOutcome, command: str) -> int:
-    """Problems of this run that the previous run over the same documents did not have.
-
-    With no earlier run to compare with, every problem is new.
-    """
+    """Problems of this run that the previous run over the same documents did not have."""
     sources = [str(document.get("source")) for document in outcome.report.get("documents", [])]
-    store = Store(db)
-    try:
-        previous = store.previous_run_id(outcome.run_id, command, sources)
-        if previous is None:
-            return outcome.problems
-        return len(store.compare_runs(previous, outcome.run_id).new_problems)
-    finally:
-        store.close()
+    with Store(db) as store:
+        return store.new_problem_count(outcome.run_id, command, sources, outcome.problems)
 
 
 # --- verify: an article's claims against sources given by hand -----------------

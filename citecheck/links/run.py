@@ -240,10 +240,7 @@ def new_failures(db: Path, report: LinksReport, sources: Sequence[str]) -> int:
     if report.run_id is None:
         return len(report.failures)
     with Store(db) as store:
-        previous = store.previous_run_id(report.run_id, "links", list(sources))
-        if previous is None:
-            return len(report.failures)
-        return len(store.compare_runs(previous, report.run_id).new_problems)
+        return store.new_problem_count(report.run_id, "links", sources, len(report.failures))
 
 
 def _check(

@@ -281,6 +281,16 @@ class Store:
         with self._guard("read runs"):
             return history.previous_run_id(self.db, run_id, command, sources)
 
+    def new_problem_count(
+        self, run_id: int, command: str, sources: Sequence[str], all_problems: int
+    ) -> int:
+        """Problems of `run_id` that the previous run of `command` over the same sources
+        did not have (what `--fail-on new` fails on); with no such run, `all_problems`."""
+        previous = self.previous_run_id(run_id, command, sources)
+        if previous is None:
+            return all_problems
+        return len(self.compare_runs(previous, run_id).new_problems)
+
     def run_history(self, up_to: int | None = None, limit: int = 30) -> list[RunPoint]:
         """Link and verdict totals per run, oldest first, for the history chart."""
         with self._guard("read the run history"):
