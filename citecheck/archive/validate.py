@@ -35,6 +35,20 @@ _GONE = frozenset({404, 410})
 _TOLERANCE = timedelta(days=1)
 
 
+# The names of the checks validate_archive_link can give (reports and `archive` read them).
+CHECK_NAMES = frozenset(
+    {
+        "archive_url_mismatch",
+        "archive_date_mismatch",
+        "archive_after_access",
+        "archive_dead",
+        "archive_error_page",
+        "archive_unchecked",
+        "url_status_mismatch",
+    }
+)
+
+
 def validate_archive_link(
     reference: Reference,
     *,

@@ -15,17 +15,17 @@ from citecheck.archive import (
     SavePageNow,
     SaveStatus,
     timegate_from_spec,
-    validate_archive_link,
     wayback_base_url,
 )
 from citecheck.archive.save import ACCESS_KEY_ENV, DEFAULT_SAVES_PER_MINUTE, SECRET_KEY_ENV
+from citecheck.archive.validate import CHECK_NAMES as ARCHIVE_LINK_CHECKS
 from citecheck.cli.options import build_run_options, parse_formats, run_options
 from citecheck.cli.output import finish, progress_bar
 from citecheck.documents import parse_text
 from citecheck.errors import UsageError
 from citecheck.fixes import Fix, fix_document
 from citecheck.fixes.plan import ReferenceOutcome, outcomes_from_report, plan_fixes
-from citecheck.models import ArchiveStatus, Capture, Document, Fetch, Level, Reference
+from citecheck.models import ArchiveStatus, Capture, Document, Level, Reference
 from citecheck.pipeline import Network, RunOptions, is_http_url, run_check
 from citecheck.store import Store
 
@@ -137,7 +137,7 @@ def archive(
             outcomes = _ask_timegates(document, outcomes, memento)
         planned = plan_fixes(document, outcomes)
         _print_dead_links(document, outcomes, dict((r.id, f) for r, f in planned), echo)
-        if _print_archive_link_checks(document, outcomes, network, echo):
+        if _print_archive_link_checks(document_json, echo):
             code = max(code, 1)  # a wrong archive link is a problem to fix
         if saver is not None:
             _save_missing(document, outcomes, network, saver, options, echo)
@@ -251,25 +251,18 @@ def _print_dead_links(
             echo(f"      fix: {fix.text}")
 
 
-def _print_archive_link_checks(
-    document: Document, outcomes: dict[str, ReferenceOutcome], network: Network, echo: Echo
-) -> bool:
-    """The archive links citations already carry, validated; True when one is wrong."""
+def _print_archive_link_checks(document_json: dict[str, Any], echo: Echo) -> bool:
+    """The archive links citations already carry, as the run validated them (the
+    pipeline checks them for every report); True when one is wrong."""
     wrong = False
-    for reference in document.references:
-        outcome = outcomes.get(reference.id)
-        if not reference.archive_url and not reference.url_status:
-            continue
-        link = Fetch(url=reference.url or "", status=outcome.link) if outcome else None
-        checks = validate_archive_link(
-            reference,
-            wayback=network.wayback,
-            fetch=network.fetcher.fetch if network.wayback is not None else None,
-            link=link,
-        )
-        for check in checks:
-            echo(f"  [{reference.marker}] {check.level.value}: {check.name}: {check.message}")
-            wrong = wrong or check.level is Level.ERROR
+    for reference in document_json.get("references", []):
+        for check in reference.get("checks", []):
+            if check.get("name") in ARCHIVE_LINK_CHECKS:
+                echo(
+                    f"  [{reference.get('marker')}] {check.get('level')}: "
+                    f"{check.get('name')}: {check.get('message')}"
+                )
+                wrong = wrong or check.get("level") == Level.ERROR.value
     return wrong
 
 
