@@ -36,7 +36,9 @@ EXPECTED = {  # kind -> (citecheck status, lychee outcome)
 
 
 def kind_of(index: int) -> str:
-    """The answer kind of link number `index` (deterministic, spread over the mix)."""
+    """The answer kind of link number `index` (deterministic, spread over the mix:
+    any 100 consecutive numbers get exactly the shares of MIX, since 7919 and 100
+    are coprime)."""
     slot = (index * 7919) % 100
     for kind, share in MIX:
         if slot < share:

@@ -8,20 +8,26 @@ nothing of the text and verdict machinery, loads fast.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
-
-from citecheck.archive import Wayback, wayback_base_url
-from citecheck.archive_replay import ReplayArchive
 from citecheck.fetch import Fetcher, FetchOptions
-from citecheck.identifiers.crossref import DEFAULT_BASE_URL as DEFAULT_CROSSREF_URL
-from citecheck.identifiers.crossref import DEFAULT_MAILTO, CrossrefClient
 from citecheck.models import Capture, Fetch
-from citecheck.replay import WarcRecorder, replay_session_factory
+
+# The archive, Crossref and WARC clients are imported where they are made: each
+# loads requests (and Crossref rapidfuzz), which a `links` run mostly does not need.
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import requests
+
+    from citecheck.archive import Wayback
+    from citecheck.archive_replay import ReplayArchive
+    from citecheck.identifiers.crossref import CrossrefClient
+    from citecheck.replay import WarcRecorder
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class RunOptions:
 
     def describe(self) -> dict[str, Any]:
         """The options as plain values, kept with the run in the store."""
+        from citecheck.archive import wayback_base_url
+
         return {
             "db": str(self.db),
             "max_age_seconds": self.max_age.total_seconds(),
@@ -68,8 +76,18 @@ class Network:
     """The run's fetcher and archive, live or replayed from a WARC."""
 
     def __init__(self, options: RunOptions) -> None:
-        factory = replay_session_factory(options.replay) if options.replay else None
-        self.recorder = WarcRecorder(options.record) if options.record else None
+        self._options = options
+        factory: Callable[[], requests.Session] | None = None
+        if options.replay:
+            from citecheck.replay import replay_session_factory
+
+            factory = replay_session_factory(options.replay)
+        self._session_factory = factory
+        self.recorder: WarcRecorder | None = None
+        if options.record:
+            from citecheck.replay import WarcRecorder
+
+            self.recorder = WarcRecorder(options.record)
         # Replayed pages live on reserved domains that do not resolve: no DNS checks then.
         # A replay never touches the network, so the address guard has nothing to protect.
         fetch_options = (
@@ -81,24 +99,53 @@ class Network:
             recorder=self.recorder,
             resolve_dns=options.replay is None,
         )
-        self.replay_archive = ReplayArchive(options.replay) if options.replay else None
-        self.crossref: CrossrefClient | None = None
-        if options.crossref and not options.fetch.offline:
-            self.crossref = CrossrefClient(
-                base_url=options.crossref_url or DEFAULT_CROSSREF_URL,
-                mailto=options.mailto or DEFAULT_MAILTO,
-                session=factory() if factory else requests.Session(),
-                timeout=options.fetch.timeout,
-            )
+        self.replay_archive: ReplayArchive | None = None
+        if options.replay:
+            from citecheck.archive_replay import ReplayArchive
+
+            self.replay_archive = ReplayArchive(options.replay)
+        # Made on first use (`links` never asks for it): see the `crossref` property.
+        self._crossref: CrossrefClient | None = None
+        self._crossref_lock = threading.Lock()
         self.wayback: Wayback | None = None
         if options.archive and not options.fetch.offline:
-            session = factory() if factory else requests.Session()
+            from citecheck.archive import Wayback, wayback_base_url
+
             self.wayback = Wayback(
                 wayback_base_url(options.wayback_url),
-                session=session,
+                session=self._new_session(),
                 timeout=options.fetch.timeout,
                 user_agent=options.fetch.user_agent,
             )
+
+    def _new_session(self) -> requests.Session:
+        if self._session_factory is not None:
+            return self._session_factory()
+        import requests
+
+        return requests.Session()
+
+    @property
+    def crossref(self) -> CrossrefClient | None:
+        """The Crossref client, when the run compares DOIs with Crossref's metadata."""
+        options = self._options
+        if not options.crossref or options.fetch.offline:
+            return None
+        with self._crossref_lock:  # pipeline workers may ask at once: one client
+            if self._crossref is None:
+                from citecheck.identifiers.crossref import (
+                    DEFAULT_BASE_URL,
+                    DEFAULT_MAILTO,
+                    CrossrefClient,
+                )
+
+                self._crossref = CrossrefClient(
+                    base_url=options.crossref_url or DEFAULT_BASE_URL,
+                    mailto=options.mailto or DEFAULT_MAILTO,
+                    session=self._new_session(),
+                    timeout=options.fetch.timeout,
+                )
+            return self._crossref
 
     def lookup(self, url: str, when: str | None) -> Capture | None:
         if self.replay_archive is not None:

@@ -270,10 +270,11 @@ def links(inputs: tuple[str, ...], **params: Any) -> None:
     parse_reports(tuple(params["report"]))  # a bad --report is a usage error before any fetch
     with progress_bar(params["quiet"]) as progress:
         report = run_links(list(inputs), options, progress=progress)
-    for failure in report.input_failures:
-        click.echo(f"citecheck: error: {failure.source}: {failure.message}", err=True)
-    emit(report, params)
-    code = report.exit_code
+    with report:  # its results may have spilled to a temporary file: removed after
+        for failure in report.input_failures:
+            click.echo(f"citecheck: error: {failure.source}: {failure.message}", err=True)
+        emit(report, params)
+        code = report.exit_code
     if code == 1 and FAIL_ON_NEW in params["fail_on"] and options.db is not None:
         new = new_failures(options.db, report, options.sources)
         if not params["quiet"]:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-
 from citecheck.schema import ReportJSON
 
+# rich (~30 ms to load) is imported where a bar or a table is really drawn: a CI run
+# (no terminal) or --quiet never needs it.
 if TYPE_CHECKING:  # the pipeline loads the text and verdict stack: not for `links`
+    from rich.console import Console
+
     from citecheck.pipeline import RunOutcome
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -22,9 +24,21 @@ ProgressCallback = Callable[[str, int, int], None]
 @contextmanager
 def progress_bar(quiet: bool) -> Iterator[ProgressCallback]:
     """A rich progress bar on stderr, only for a terminal and without --quiet."""
+    if quiet or not _may_be_terminal():
+        yield _no_progress
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     console = Console(stderr=True)
-    if quiet or not console.is_terminal:
-        yield lambda stage, done, total: None
+    if not console.is_terminal:
+        yield _no_progress
         return
     with Progress(
         TextColumn("{task.description:>8}"),
@@ -44,6 +58,25 @@ def progress_bar(quiet: bool) -> Iterator[ProgressCallback]:
         yield update
 
 
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+# What makes rich treat a stream that is not a tty as a terminal anyway.
+_TERMINAL_ENVIRONMENT = ("TTY_COMPATIBLE", "FORCE_COLOR")
+
+
+def _may_be_terminal() -> bool:
+    """False only when rich's Console(stderr=True).is_terminal would surely be False:
+    stderr is no tty and no variable forces it (then rich need not be loaded)."""
+    if any(name in os.environ for name in _TERMINAL_ENVIRONMENT):
+        return True
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # no stream, or a closed one: rich says False
+        return False
+
+
 MAX_ROWS = 60  # per document and table; the reports hold everything
 
 
@@ -61,12 +94,16 @@ def _archive_cell(archive: dict[str, Any]) -> str:
 
 def output_console() -> Console:
     """stdout; wide enough for the tables when it is a file or a pipe (CI logs)."""
+    from rich.console import Console
+
     console = Console(highlight=False)
     return console if console.is_terminal else Console(highlight=False, width=140)
 
 
 def print_document(document: dict[str, Any], console: Console) -> None:
     """The references of one document with their metadata and link status, then its claims."""
+    from rich.table import Table
+
     references = document.get("references", [])
     title = f"{document.get('source')}: {len(references)} references"
     table = Table(title=title, title_justify="left")
@@ -108,6 +145,8 @@ def print_document(document: dict[str, Any], console: Console) -> None:
 
 
 def print_summary(report: ReportJSON, paths: list[Path], console: Console) -> None:
+    from rich.table import Table
+
     for document in report.get("documents", []):
         print_document(dict(document), console)
     summary = report.get("summary", {})
@@ -140,6 +179,8 @@ def print_summary(report: ReportJSON, paths: list[Path], console: Console) -> No
 
 
 def finish(outcome: RunOutcome, formats: tuple[str, ...], out: Path, quiet: bool) -> int:
+    from rich.console import Console
+
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     for failure in outcome.input_failures:
         err.print(f"citecheck: error: {failure.source}: {failure.message}", markup=False)

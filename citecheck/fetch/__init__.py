@@ -18,6 +18,8 @@ address guard at every hop and after DNS resolution, soft-404 detection.
 Fetch's status and a one-line `error`.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from citecheck.fetch.chain import Deadline
 from citecheck.fetch.classify import (
     ACCEPT,
@@ -32,8 +34,10 @@ from citecheck.fetch.headers import is_github_host, parse_header_token, request_
 from citecheck.fetch.hosts import HostPacer
 from citecheck.fetch.options import FetchOptions, Method
 from citecheck.fetch.retries import RETRY_CODES, backoff_delay, retry_delay, retry_wait
-from citecheck.fetch.sync_engine import make_session
 from citecheck.fetch.urls import SUPPORTED_SCHEMES, UrlProblem, ascii_host, host_key, url_problem
+
+if TYPE_CHECKING:
+    from citecheck.fetch.sync_engine import make_session
 
 __all__ = [
     "ACCEPT",
@@ -61,3 +65,13 @@ __all__ = [
     "soft_404_reason",
     "url_problem",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # make_session lives with the requests engine: loaded on first use, not with the
+    # package, so importing citecheck.fetch does not load requests (~80 ms)
+    if name == "make_session":
+        from citecheck.fetch.sync_engine import make_session
+
+        return make_session
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

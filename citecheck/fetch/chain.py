@@ -10,11 +10,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
-from requests.utils import requote_uri
-
 from citecheck.fetch.classify import MAX_VISITS
 from citecheck.fetch.options import FetchOptions
-from citecheck.fetch.urls import UrlProblem, ascii_host, url_problem
+from citecheck.fetch.urls import UrlProblem, ascii_host, requote_location, url_problem
 from citecheck.models import Fetch, LinkStatus, Redirect
 from citecheck.netguard import is_private_host
 
@@ -107,7 +105,7 @@ class Chain:
         self.redirects.append(Redirect(self.current, code))
         try:
             # browsers percent-encode spaces and non-ASCII in Location; so do we
-            next_url = requote_uri(urljoin(base_url or self.current, location.strip()))
+            next_url = requote_location(urljoin(base_url or self.current, location.strip()))
         except ValueError:
             return Stop(LinkStatus.INVALID, f"redirect to an invalid URL: {location[:200]}")
         self.visits[next_url] += 1

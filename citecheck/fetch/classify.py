@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import functools
 import html
 import re
 from collections.abc import Mapping
@@ -31,6 +33,7 @@ _PAGE_MISSING = re.compile(rf"\b{_PAGE_WORD}s?\b.{{0,60}}?\b{_MISSING}", re.IGNO
 _SHORT_MISSING = re.compile(rf"\b{_MISSING}\b", re.IGNORECASE)
 _SHORT_LABEL_WORDS = 4
 SOFT_404_SNIFF_BYTES = 256 * 1024  # how much of a page the soft-404 check reads
+_CHARSET = re.compile(r"charset=([\w.-]+)")
 
 
 def _heading_text(match: re.Match[bytes] | None, charset: str) -> str | None:
@@ -77,17 +80,23 @@ def soft_404_reason(
     head = body[:SOFT_404_SNIFF_BYTES]
     if "html" not in content_type and not (not content_type and head.lstrip()[:1] == b"<"):
         return None
-    charset_match = re.search(r"charset=([\w.-]+)", content_type)
-    charset = charset_match.group(1) if charset_match else "utf-8"
-    try:
-        "".encode(charset)
-    except LookupError:
-        charset = "utf-8"
+    charset_match = _CHARSET.search(content_type)
+    charset = _known_charset(charset_match.group(1)) if charset_match else "utf-8"
     for where, pattern in (("title", _TITLE), ("heading", _FIRST_H1)):
         text = _heading_text(pattern.search(head), charset)
         if text and _says_not_found(text):
             return f'soft 404: page {where} says "{text[:80]}"'
     return None
+
+
+@functools.lru_cache(maxsize=64)  # a run meets a handful of charsets thousands of times
+def _known_charset(name: str) -> str:
+    """`name` if Python can decode it, else utf-8."""
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return "utf-8"
+    return name
 
 
 def classify_answer(

@@ -6,15 +6,9 @@ timeout", "DNS failure: host name does not resolve", ...
 
 from __future__ import annotations
 
-import asyncio
 import socket
 
-import aiohttp
-import requests
-import urllib3.exceptions
-
 from citecheck.models import LinkStatus
-from citecheck.replay import NotInReplayArchive
 
 DNS_FAILURE = "DNS failure: host name does not resolve"
 
@@ -29,6 +23,13 @@ class PrivateAddressRefused(OSError):
 
 def describe_request_error(exc: Exception) -> tuple[LinkStatus, str]:
     """A requests/urllib3 failure as a status and a one-line reason."""
+    # imported here: only a failed fetch needs them, and a run that fetches nothing
+    # (or only through aiohttp) should not pay for loading requests
+    import requests
+    import urllib3.exceptions
+
+    from citecheck.replay import NotInReplayArchive
+
     if isinstance(exc, NotInReplayArchive):
         return LinkStatus.UNREACHABLE, str(exc)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
@@ -57,6 +58,8 @@ def describe_request_error(exc: Exception) -> tuple[LinkStatus, str]:
 
 
 def _describe_connection_error(exc: Exception) -> tuple[LinkStatus, str]:
+    import urllib3.exceptions  # loaded already: only requests' errors come here
+
     chain = causes(exc)
     if any(isinstance(e, PrivateAddressRefused) for e in chain):
         return LinkStatus.EXCLUDED, "private address"  # refused at connect time (pinning)
@@ -84,6 +87,11 @@ def _describe_connection_error(exc: Exception) -> tuple[LinkStatus, str]:
 
 def describe_aiohttp_error(exc: BaseException) -> tuple[LinkStatus, str]:
     """An aiohttp failure as a status and a one-line reason (the requests wording)."""
+    # loaded already by the engine that raised; not with this module (~100 ms together)
+    import asyncio
+
+    import aiohttp
+
     chain = causes(exc)
     if any(isinstance(e, PrivateAddressRefused) for e in chain):
         return LinkStatus.EXCLUDED, "private address"

@@ -12,20 +12,21 @@ across the whole run) and the same classification code.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Literal
 
-import requests
-
-from citecheck.fetch.async_engine import AsyncEngine
 from citecheck.fetch.chain import Chain
 from citecheck.fetch.hosts import HostPacer
 from citecheck.fetch.options import FetchOptions
-from citecheck.fetch.sync_engine import SyncEngine
 from citecheck.models import Fetch, LinkStatus
 
 if TYPE_CHECKING:
+    import requests
+
+    from citecheck.fetch.async_engine import AsyncEngine
+    from citecheck.fetch.sync_engine import SyncEngine
     from citecheck.replay import WarcRecorder
 
 Engine = Literal["auto", "sync", "async"]
@@ -46,26 +47,55 @@ class Fetcher:
     ) -> None:
         self.options = options
         self.pacer = HostPacer(options.host_request_interval)
-        self._sync = SyncEngine(
-            options,
-            self.pacer,
-            session_factory=session_factory,
-            recorder=recorder,
-            resolve_dns=resolve_dns,
-        )
+        self._session_factory = session_factory
+        self._recorder = recorder
+        self._resolve_dns = resolve_dns
+        # The engines are made (and requests / aiohttp loaded, ~80 / ~100 ms) on first
+        # use: a run whose links are all local or all cached fetches nothing.
+        self._sync_engine: SyncEngine | None = None
+        self._async_engine: AsyncEngine | None = None
+        self._engines_lock = threading.Lock()
         live = session_factory is None and recorder is None
         self.engine: Literal["sync", "async"] = (
             "async" if engine == "async" or (engine == "auto" and live) else "sync"
         )
-        self._async = AsyncEngine(options, self.pacer)
         self._executor: ThreadPoolExecutor | None = None
         self._executor_workers = 0
+
+    @property
+    def _sync(self) -> SyncEngine:
+        if self._sync_engine is not None:
+            return self._sync_engine
+        with self._engines_lock:
+            if self._sync_engine is None:
+                from citecheck.fetch.sync_engine import SyncEngine
+
+                self._sync_engine = SyncEngine(
+                    self.options,
+                    self.pacer,
+                    session_factory=self._session_factory,
+                    recorder=self._recorder,
+                    resolve_dns=self._resolve_dns,
+                )
+            return self._sync_engine
+
+    @property
+    def _async(self) -> AsyncEngine:
+        if self._async_engine is not None:
+            return self._async_engine
+        with self._engines_lock:
+            if self._async_engine is None:
+                from citecheck.fetch.async_engine import AsyncEngine
+
+                self._async_engine = AsyncEngine(self.options, self.pacer)
+            return self._async_engine
 
     def close(self) -> None:
         executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
-        self._sync.close()
+        if self._sync_engine is not None:
+            self._sync_engine.close()
 
     def __enter__(self) -> Fetcher:
         return self

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import idna
 
@@ -12,6 +13,12 @@ from citecheck.models import LinkStatus
 from citecheck.netguard import parse_literal_address
 
 SUPPORTED_SCHEMES = frozenset({"http", "https"})
+# \s is str.isspace(): Unicode spaces too. One regex scan, not a Python loop per character.
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
+# What a URL may hold as it is (RFC 3986 reserved and unreserved characters, and % of
+# an escape); anything else in a redirect target is percent-encoded, as browsers do.
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~!#$&'()*+,/:;=?@\[\]]|%[0-9A-Fa-f]{2}")
+_LOCATION_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
 
 @dataclass(frozen=True)
@@ -20,11 +27,20 @@ class UrlProblem:
     error: str
 
 
+def requote_location(url: str) -> str:
+    """A redirect target as browsers request it: spaces, non-ASCII and other characters
+    outside RFC 3986 percent-encoded (UTF-8); every % is kept as it is, escape or not
+    (the WHATWG URL parser leaves a stray % alone too)."""
+    if _URL_CHARACTERS.sub("", url) == "":
+        return url  # nearly every Location: nothing to encode
+    return quote(url, safe=_LOCATION_SAFE)
+
+
 def url_problem(url: str) -> UrlProblem | None:
     """Why `url` cannot be fetched at all (INVALID or UNSUPPORTED), or None if it can."""
     if not url:
         return UrlProblem(LinkStatus.INVALID, "empty URL")
-    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+    if _SPACE_OR_CONTROL.search(url):
         return UrlProblem(LinkStatus.INVALID, "URL contains spaces or control characters")
     try:
         parts = urlsplit(url)

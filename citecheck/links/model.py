@@ -7,11 +7,31 @@ sarif, github, markdown).
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from citecheck.models import LinkStatus, Redirect
 
+_Class = TypeVar("_Class", bound=type)
 
+
+def pickled_by_fields(cls: _Class) -> _Class:
+    """Pickle as (class, field values): three times faster than the state functions of
+    a slots dataclass, which counts when 50,000 results spill to disk and are read
+    back (citecheck.links.spill)."""
+    values = attrgetter(*(field.name for field in dataclasses.fields(cls)))
+
+    def reduce(self: Any) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        return type(self), values(self)
+
+    cls.__reduce__ = reduce  # type: ignore[assignment]  # replaces object's, on purpose
+    return cls
+
+
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Origin:
     """Where a link was written: file (or URL, or "-" for stdin), 1-based line and column."""
@@ -21,6 +41,7 @@ class Origin:
     column: int | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Link:
     """One link as found in an input.
@@ -41,6 +62,7 @@ class Link:
         return self.url.startswith("file://")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class LinkResult:
     """The outcome for one link (one per occurrence: the same URL in two places gives two)."""

@@ -57,6 +57,8 @@ class LinkPolicy:
 
     def excluded(self, url: str) -> str | None:
         """Why the URL is not to be checked, or None when it is."""
+        if not (self._include or self._exclude or self._ignore):
+            return None  # no filters: the common case, asked once per link
         if any(pattern.search(url) for pattern in self._include):
             return None
         for pattern in self._exclude:

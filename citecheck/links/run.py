@@ -9,6 +9,7 @@ calling thread.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sqlite3
 import time
@@ -22,10 +23,11 @@ from urllib.parse import urldefrag
 from citecheck.errors import InputError, StoreError
 from citecheck.fetch import FetchOptions
 from citecheck.links.collect import CollectOptions, collect_links
-from citecheck.links.formats.report import DEFAULT_FAILING, LinksReport
+from citecheck.links.formats.report import DEFAULT_FAILING, LinksReport, Tally
 from citecheck.links.local import FragmentCache, check_local, remote_fragment_ok
-from citecheck.links.model import Link, LinkResult
+from citecheck.links.model import Link, LinkResult, pickled_by_fields
 from citecheck.links.policy import LinkPolicy
+from citecheck.links.spill import DEFAULT_BOUND, SpillList, SpillMap
 from citecheck.models import Fetch, InputFailure, LinkStatus, Redirect
 from citecheck.network import Network, RunOptions
 from citecheck.store import Store
@@ -201,8 +203,14 @@ def run_links(
     *,
     stdin: IO[str] | None = None,
     progress: ProgressCallback = _no_progress,
+    memory_bound: int = DEFAULT_BOUND,
 ) -> LinksReport:
-    """Check every link of `inputs`; never raises for a problem with one link or input."""
+    """Check every link of `inputs`; never raises for a problem with one link or input.
+
+    At most `memory_bound` links, URLs and results per stage are held in memory; the
+    rest spill to temporary files. Close the report (or use it in `with`) to remove
+    its results' file at once.
+    """
     started = time.monotonic()
     store = Store(options.db) if options.db is not None else None
     run_id: int | None = None
@@ -212,7 +220,9 @@ def run_links(
         cache = _Cache(store, run_id, options.max_age)
         status = "interrupted"
         try:
-            results, failures = _check(inputs, options, network, cache, stdin, progress)
+            results, failures, tally = _check(
+                inputs, options, network, cache, stdin, progress, memory_bound
+            )
             status = "complete"
         finally:
             network.close()
@@ -223,12 +233,13 @@ def run_links(
         if store is not None:
             store.close()
     return LinksReport(
-        results=tuple(results),
+        results=results,
         input_failures=tuple(failures),
         failing=options.failing,
         elapsed_ms=round((time.monotonic() - started) * 1000, 1),
         root=Path.cwd(),
         run_id=run_id,
+        tally=tally,
     )
 
 
@@ -243,6 +254,15 @@ def new_failures(db: Path, report: LinksReport, sources: Sequence[str]) -> int:
         return store.new_problem_count(report.run_id, "links", sources, len(report.failures))
 
 
+def _compact(link: Link) -> Link:
+    """The link as kept until the report: no text (in no output), and `written` the
+    same string object as `url` when equal, so it is held (and pickled) once."""
+    if link.text is None and (link.written is link.url or link.written != link.url):
+        return link
+    written = link.url if link.written == link.url else link.written
+    return dataclasses.replace(link, text=None, written=written)
+
+
 def _check(
     inputs: list[str],
     options: LinksOptions,
@@ -250,7 +270,8 @@ def _check(
     cache: _Cache,
     stdin: IO[str] | None,
     progress: ProgressCallback,
-) -> tuple[list[LinkResult], list[InputFailure]]:
+    bound: int,
+) -> tuple[SpillList[LinkResult], list[InputFailure], Tally]:
     def fetch_page(url: str) -> tuple[bytes, str | None]:
         """An input given as a URL: its page, whose links are then checked."""
         fetch = network.fetcher.fetch(url)
@@ -258,38 +279,58 @@ def _check(
             raise InputError(f"{fetch.status.value}: {fetch.error or fetch.http_status or ''}")
         return fetch.body, fetch.content_type
 
-    links: list[Link] = []
     failures: list[InputFailure] = []
-    for item in collect_links(inputs, options.collect, fetch_page=fetch_page, stdin=stdin):
-        if isinstance(item, Link):
-            # the link text is in no output: not kept for every link until the report
-            links.append(dataclasses.replace(item, text=None) if item.text else item)
-        else:
-            failures.append(InputFailure(item.source, item.message))
-
-    decided: dict[int, LinkResult] = {}  # index in `links` -> result known without fetching
-    remote: dict[str, bool] = {}  # fetch key -> whether its body is needed (fragments)
     anchors = FragmentCache()  # each local target parsed once, however often it is linked
-    for index, link in enumerate(links):
-        reason = options.policy.excluded(link.url)
-        if reason is not None:
-            decided[index] = LinkResult(link, LinkStatus.EXCLUDED, error=reason)
-        elif link.is_local:
-            decided[index] = check_local(link, check_fragments=True, cache=anchors)
-        else:
-            key = fetch_key(link.url)
-            wants_body = options.collect.include_fragments and bool(fragment_of(link.url))
-            remote[key] = remote.get(key, False) or wants_body
+    with contextlib.ExitStack() as scratch:
+        # in link order: a result decided without fetching, or the link awaiting its fetch
+        found: SpillList[Link | LinkResult] = scratch.enter_context(SpillList(bound=bound))
+        # fetch key -> whether its body is needed (fragments)
+        remote: SpillMap[bool] = scratch.enter_context(SpillMap(bound=bound))
+        distinct: SpillMap[None] = scratch.enter_context(SpillMap(bound=bound))
+        for item in collect_links(inputs, options.collect, fetch_page=fetch_page, stdin=stdin):
+            if not isinstance(item, Link):
+                failures.append(InputFailure(item.source, item.message))
+                continue
+            link = _compact(item)
+            distinct[link.url] = None
+            reason = options.policy.excluded(link.url)
+            if reason is not None:
+                found.append(LinkResult(link, LinkStatus.EXCLUDED, error=reason))
+            elif link.is_local:
+                found.append(check_local(link, check_fragments=True, cache=anchors))
+            else:
+                key = fetch_key(link.url)
+                wants_body = options.collect.include_fragments and bool(fragment_of(link.url))
+                if wants_body:
+                    if not remote.get(key):
+                        remote[key] = True
+                elif key not in remote:
+                    remote[key] = False
+                found.append(link)
+        unique_urls = len(distinct)
+        distinct.close()
 
-    fetches = _fetch_all(remote, network, cache, options.fetch.max_concurrency, progress)
-    results = [
-        decided[index] if index in decided else _result(link, fetches[fetch_key(link.url)], options)
-        for index, link in enumerate(links)
-    ]
-    del links, decided, fetches  # the results hold what is still needed
-    return results, failures
+        fetches = scratch.enter_context(
+            _fetch_all(remote, network, cache, options.fetch.max_concurrency, progress, bound)
+        )
+        remote.close()
+        results: SpillList[LinkResult] = SpillList(bound=bound)
+        tally = Tally(options.failing, unique_urls=unique_urls)
+        try:
+            for entry in found:
+                result = (
+                    entry if isinstance(entry, LinkResult)
+                    else _result(entry, fetches[fetch_key(entry.url)], options)
+                )
+                results.append(result)
+                tally.add(result)
+        except BaseException:
+            results.close()
+            raise
+    return results, failures, tally
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class _Answer:
     """What a link's result needs of a Fetch, compact: one is kept per distinct URL
@@ -326,43 +367,68 @@ class _Answer:
 
 
 def _fetch_all(
-    wanted: dict[str, bool],
+    wanted: SpillMap[bool],
     network: Network,
     cache: _Cache,
     workers: int,
     progress: ProgressCallback,
-) -> dict[str, _Answer]:
+    bound: int,
+) -> SpillMap[_Answer]:
     """Each wanted URL from the cache when fresh, else fetched once. Bodies are kept
     only where a fragment must be looked for."""
-    fetches: dict[str, _Answer] = {}
+    fetches: SpillMap[_Answer] = SpillMap(bound=bound)
     shared: dict[str, str] = {}
-    plain: list[str] = []
-    with_body: list[str] = []
-    statuses = cache.fresh_statuses([url for url, needs_body in wanted.items() if not needs_body])
-    for url, needs_body in wanted.items():
+    with SpillList[str](bound=bound) as plain, SpillList[str](bound=bound) as with_body:
+        try:
+            chunk: list[tuple[str, bool]] = []
+            for entry in wanted.items():
+                chunk.append(entry)
+                if len(chunk) >= cache.LOOKUP_CHUNK:
+                    _from_cache(chunk, cache, fetches, shared, plain, with_body)
+                    chunk = []
+            _from_cache(chunk, cache, fetches, shared, plain, with_body)
+            done, total = len(fetches), len(plain) + len(with_body) + len(fetches)
+            progress("links", done, total)
+            for fetch, needs_body in _fetched(network, plain, with_body, workers):
+                cache.record(fetch)
+                fetches[fetch.url] = _Answer.of(fetch, needs_body, shared)
+                done += 1
+                progress("links", done, total)
+        except BaseException:
+            fetches.close()
+            raise
+    return fetches
+
+
+def _from_cache(
+    chunk: list[tuple[str, bool]],
+    cache: _Cache,
+    fetches: SpillMap[_Answer],
+    shared: dict[str, str],
+    plain: SpillList[str],
+    with_body: SpillList[str],
+) -> None:
+    """One chunk of wanted URLs: a fresh success is answered from the cache, the rest
+    queued to be fetched. Chunked, so no list of every URL is built."""
+    statuses = cache.fresh_statuses([url for url, needs_body in chunk if not needs_body])
+    for url, needs_body in chunk:
         # a fragment to look for needs the page: only those are read one by one
         cached = cache.fresh(url) if needs_body else statuses.get(url)
         if cached is not None and (cached.body is not None or not needs_body):
             fetches[url] = _Answer.of(cached, needs_body, shared)
         else:
             (with_body if needs_body else plain).append(url)
-    done, total = len(fetches), len(wanted)
-    progress("links", done, total)
-    for fetch in _fetched(network, plain, with_body, workers):
-        cache.record(fetch)
-        fetches[fetch.url] = _Answer.of(fetch, wanted.get(fetch.url, False), shared)
-        done += 1
-        progress("links", done, total)
-    return fetches
 
 
 def _fetched(
-    network: Network, plain: list[str], with_body: list[str], workers: int
-) -> Iterator[Fetch]:
-    batches: Iterable[tuple[list[str], bool]] = ((plain, False), (with_body, True))
+    network: Network, plain: SpillList[str], with_body: SpillList[str], workers: int
+) -> Iterator[tuple[Fetch, bool]]:
+    """Every queued URL fetched (as they complete), with whether its body was wanted."""
+    batches: Iterable[tuple[SpillList[str], bool]] = ((plain, False), (with_body, True))
     for urls, need_body in batches:
         if urls:
-            yield from network.fetcher.fetch_many(urls, workers=workers, need_body=need_body)
+            for fetch in network.fetcher.fetch_many(urls, workers=workers, need_body=need_body):
+                yield fetch, need_body
 
 
 def _result(link: Link, fetch: _Answer, options: LinksOptions) -> LinkResult:
@@ -381,11 +447,14 @@ def _result(link: Link, fetch: _Answer, options: LinksOptions) -> LinkResult:
         and not remote_fragment_ok(fetch.body, fetch.content_type, fragment)
     ):
         status, error = LinkStatus.BROKEN, f"fragment #{fragment} not found"
+    final_url = fetch.final_url
+    if final_url is not None and final_url == link.url:
+        final_url = link.url  # one string for both: held and pickled once
     return LinkResult(
         link=link,
         status=status,
         http_status=code,
-        final_url=fetch.final_url,
+        final_url=final_url,
         redirects=fetch.redirects,
         error=error,
         elapsed_ms=fetch.elapsed_ms,

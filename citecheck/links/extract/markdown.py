@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
+from typing import TYPE_CHECKING
 
 from citecheck.links.extract.bare import find_bare_urls
 from citecheck.links.extract.html import extract_html
 from citecheck.links.extract.markdown_fast import extract_markdown_fast
 from citecheck.links.extract.raw import LineIndex, RawLink
+
+# markdown-it-py (~20 ms to load) is imported when a parser is made: most texts are
+# read by the fast path and never need it.
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 _DESTINATION_OPEN = re.compile(r"\]\(\s*<?")  # what precedes an inline destination
 _AUTOLINK_OPEN = re.compile(r"<")
@@ -30,6 +33,9 @@ _AUTOLINK_OPEN = re.compile(r"<")
 
 def markdown_parser() -> MarkdownIt:
     """CommonMark + tables + front matter, keeping every destination as written."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     parser = MarkdownIt("commonmark", {"store_labels": True}).use(front_matter_plugin)
     parser.enable("table")
     # Keep javascript:/data: links (the checker classifies them) and do not

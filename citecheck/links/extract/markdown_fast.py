@@ -18,14 +18,17 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-
-from markdown_it.common.utils import normalizeReference
-from markdown_it.helpers import parseLinkDestination
-from markdown_it_pyrs import MarkdownIt, Node
+from typing import TYPE_CHECKING
 
 from citecheck.links.extract.bare import find_bare_urls
 from citecheck.links.extract.html import extract_html
 from citecheck.links.extract.raw import LineIndex, RawLink
+
+# The parsers are imported where they are used, not with the module: markdown-it.rs
+# (~25 ms to load) only when a Markdown text is read, and markdown-it-py (~20 ms)
+# only for the rare destination or reference label the fast path cannot read alone.
+if TYPE_CHECKING:
+    from markdown_it_pyrs import MarkdownIt, Node
 
 # Schemes markdown-it.rs rejects, also written with an escape or an entity (any "&#"
 # could spell one). The substrings are a cheap first look at the lowercased text.
@@ -44,6 +47,8 @@ _TEXT = frozenset({"text", "text_special"})
 @cache
 def _parser() -> MarkdownIt:
     """CommonMark + tables + front matter, as the markdown-it-py extractor reads it."""
+    from markdown_it_pyrs import MarkdownIt
+
     return MarkdownIt("commonmark").enable_many(["table", "front_matter"])
 
 
@@ -119,15 +124,22 @@ def extract_markdown_fast(text: str, *, chunk_chars: int = CHUNK_CHARS) -> list[
     return [link for chunk in chunks for link in chunk.links]
 
 
+def _normalize_reference(label: str) -> str:
+    """A reference label as markdown-it-py compares it (case and spaces folded)."""
+    from markdown_it.common.utils import normalizeReference
+
+    return normalizeReference(label)
+
+
 def _labels_used(text: str) -> set[str]:
-    return {normalizeReference(match.group(1)) for match in _LABEL_USE.finditer(text)}
+    return {_normalize_reference(match.group(1)) for match in _LABEL_USE.finditer(text)}
 
 
 def _definition_like(text: str) -> dict[str, str]:
     """label -> the first line that looks like its definition, and the next (a title)."""
     found: dict[str, str] = {}
     for match in _DEFINITION_LIKE.finditer(text):
-        label = normalizeReference(match.group(1))
+        label = _normalize_reference(match.group(1))
         if label not in found:
             first = text.find("\n", match.end())
             second = -1 if first < 0 else text.find("\n", first + 1)
@@ -316,7 +328,7 @@ class _Walker:
             if srcmap is not None and srcmap[0] >= self._limit:
                 # an appended definition: reported where it is written, only noted here
                 if self._appendix_labels is not None and node.name == "definition":
-                    self._appendix_labels.add(normalizeReference(str(node.meta.get("label", ""))))
+                    self._appendix_labels.add(_normalize_reference(str(node.meta.get("label", ""))))
                 return
         name = node.name
         if name in _TEXT:
@@ -383,6 +395,8 @@ class _Walker:
         plain = _PLAIN_DESTINATION.match(self.text, position, end)
         if plain is not None:
             return plain.group(0), position
+        from markdown_it.helpers import parseLinkDestination
+
         result = parseLinkDestination(self.text, position, end)
         if not result.ok or not result.str:
             return None
@@ -465,7 +479,7 @@ class _Walker:
 
     def _definition(self, node: Node) -> None:
         span = self.source.span(node)
-        label = normalizeReference(str(node.meta.get("label", "")))
+        label = _normalize_reference(str(node.meta.get("label", "")))
         if span is not None and self._definitions is not None:
             # what makes the label defined elsewhere (its target is reported here):
             # the label as written, outside any quote or list it sits in

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import mwparserfromhell
-
 from citecheck.links.extract.raw import LineIndex, RawLink
 
 
 def extract_wikitext(text: str) -> Iterator[RawLink]:
+    import mwparserfromhell  # loaded only when wikitext is read, not with every extractor
+
     index = LineIndex(text)
     cursor = 0
     code = mwparserfromhell.parse(text)

@@ -3,6 +3,9 @@ per status, the failures in a table, and the rest folded away in <details>."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
+
 from citecheck.links.formats.human import summary_line, verdict_line
 from citecheck.links.formats.report import LinksReport, detail, location, shown_url
 from citecheck.links.model import LinkResult
@@ -15,16 +18,18 @@ def cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _table(report: LinksReport, results: list[LinkResult], limit: int | None = None) -> list[str]:
+def _table(
+    report: LinksReport, results: Iterable[LinkResult], count: int, limit: int | None = None
+) -> list[str]:
     lines = ["| status | link | where | detail |", "|---|---|---|---|"]
-    shown = results if limit is None else results[:limit]
+    shown = results if limit is None else itertools.islice(results, limit)
     for result in shown:
         lines.append(
             f"| {result.status.value} | {cell(shown_url(result))} "
             f"| `{cell(location(report, result))}` | {cell(detail(result))} |"
         )
-    if limit is not None and len(results) > limit:
-        lines.append(f"| … | {len(results) - limit} more | | |")
+    if limit is not None and count > limit:
+        lines.append(f"| … | {count - limit} more | | |")
     return lines
 
 
@@ -50,14 +55,15 @@ def render_markdown(report: LinksReport) -> str:
         lines.append("")
     if report.failures:
         title = f"### Failures ({len(report.failures)})"
-        lines += [title, "", *_table(report, report.failures), ""]
+        lines += [title, "", *_table(report, report.failures, len(report.failures)), ""]
     if report.warnings:
         lines += _folded(
-            f"Warnings ({len(report.warnings)})", _table(report, report.warnings)
+            f"Warnings ({len(report.warnings)})",
+            _table(report, report.warnings, len(report.warnings)),
         )
     if report.results:
         lines += _folded(
             f"All links ({len(report.results)})",
-            _table(report, list(report.results), MAX_FOLDED_ROWS),
+            _table(report, report.results, len(report.results), MAX_FOLDED_ROWS),
         )
     return "\n".join(lines)

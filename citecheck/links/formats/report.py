@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -34,51 +35,121 @@ EXIT_BROKEN = 1
 EXIT_USAGE = 2
 
 
+def is_failure(result: LinkResult, failing: frozenset[LinkStatus]) -> bool:
+    return result.status in failing
+
+
+def is_warning(result: LinkResult, failing: frozenset[LinkStatus]) -> bool:
+    return result.status not in failing and (
+        result.warning or result.status in WARNING_STATUSES
+    )
+
+
+@dataclass
+class Tally:
+    """The counts a report shows, kept as results are added: no pass over them later."""
+
+    failing: frozenset[LinkStatus] = DEFAULT_FAILING
+    total: int = 0
+    statuses: Counter[LinkStatus] = field(default_factory=Counter)
+    failures: int = 0
+    warnings: int = 0
+    from_cache: int = 0
+    unique_urls: int = 0  # distinct link URLs: the run counts them as links are found
+
+    def add(self, result: LinkResult) -> None:
+        self.total += 1
+        self.statuses[result.status] += 1
+        if is_failure(result, self.failing):
+            self.failures += 1
+        elif is_warning(result, self.failing):
+            self.warnings += 1
+        if result.from_cache:
+            self.from_cache += 1
+
+    @classmethod
+    def of(cls, results: Iterable[LinkResult], failing: frozenset[LinkStatus]) -> Tally:
+        tally = cls(failing)
+        urls: set[str] = set()
+        for result in results:
+            tally.add(result)
+            urls.add(result.link.url)
+        tally.unique_urls = len(urls)
+        return tally
+
+
+class Selection:
+    """The results that fail (or warn): iterated from the report's results each time,
+    never copied into a list; counted from the tally."""
+
+    def __init__(self, report: LinksReport, test: Callable[[LinkResult], bool], count: int):
+        self._report, self._test, self._count = report, test, count
+
+    def __iter__(self) -> Iterator[LinkResult]:
+        return (result for result in self._report.results if self._test(result))
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+
 @dataclass(frozen=True)
 class LinksReport:
-    results: tuple[LinkResult, ...]
+    """`results` is any collection that can be iterated several times: a tuple, or the
+    run's SpillList (most results on disk). Counts come from `tally`, given by the run
+    or counted once on first use."""
+
+    results: Collection[LinkResult]
     input_failures: tuple[InputFailure, ...] = ()
     failing: frozenset[LinkStatus] = DEFAULT_FAILING
     elapsed_ms: float | None = None
     root: Path = field(default_factory=Path.cwd)  # file paths are shown relative to it
     run_id: int | None = None  # the run in the store (None with --no-cache)
+    tally: Tally | None = field(default=None, compare=False, repr=False)
+
+    @functools.cached_property
+    def counts(self) -> Tally:
+        if self.tally is not None and self.tally.failing == self.failing:
+            return self.tally
+        return Tally.of(self.results, self.failing)
 
     def is_failure(self, result: LinkResult) -> bool:
-        return result.status in self.failing
+        return is_failure(result, self.failing)
 
     def is_warning(self, result: LinkResult) -> bool:
-        return not self.is_failure(result) and (
-            result.warning or result.status in WARNING_STATUSES
-        )
+        return is_warning(result, self.failing)
 
     @property
-    def failures(self) -> list[LinkResult]:
-        return [result for result in self.results if self.is_failure(result)]
+    def failures(self) -> Selection:
+        return Selection(self, self.is_failure, self.counts.failures)
 
     @property
-    def warnings(self) -> list[LinkResult]:
-        return [result for result in self.results if self.is_warning(result)]
+    def warnings(self) -> Selection:
+        return Selection(self, self.is_warning, self.counts.warnings)
 
     @property
     def exit_code(self) -> int:
         """2 when an input could not be read, 1 when a link failed, else 0."""
         if self.input_failures:
             return EXIT_USAGE
-        return EXIT_BROKEN if self.failures else EXIT_OK
+        return EXIT_BROKEN if self.counts.failures else EXIT_OK
 
     def status_counts(self) -> dict[str, int]:
         """Status -> count, in LinkStatus order, zero counts left out."""
-        counts = Counter(result.status for result in self.results)
+        counts = self.counts.statuses
         return {status.value: counts[status] for status in LinkStatus if counts[status]}
 
     def summary(self) -> dict[str, Any]:
+        counts = self.counts
         return {
-            "total": len(self.results),
-            "unique_urls": len({result.link.url for result in self.results}),
+            "total": counts.total,
+            "unique_urls": counts.unique_urls,
             "statuses": self.status_counts(),
-            "failures": len(self.failures),
-            "warnings": len(self.warnings),
-            "from_cache": sum(1 for result in self.results if result.from_cache),
+            "failures": counts.failures,
+            "warnings": counts.warnings,
+            "from_cache": counts.from_cache,
             "input_errors": [
                 {"source": failure.source, "message": failure.message}
                 for failure in self.input_failures
@@ -89,6 +160,18 @@ class LinksReport:
 
     def display_path(self, path: str) -> str:
         return display_path(path, self.root)
+
+    def close(self) -> None:
+        """Remove the temporary file the results spilled to, if any."""
+        close = getattr(self.results, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> LinksReport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 @functools.lru_cache(maxsize=4096)  # thousands of links share a handful of files
