@@ -1,8 +1,10 @@
 """`citecheck links` cold vs warm cache: the second run must take <= 0.1x the first.
 
-Local servers on 127.0.0.1 ... 127.0.0.N answer with injected latency; a Markdown
-file links to them (200s, 301s and 404s). The same run is made twice on one db:
-the second run fetches only the failures (which are never cached).
+Loopback hosts 127.0.0.1 ... 127.0.0.N (loopback_sites.py, an aiohttp server in a
+process of its own, so its work never takes the checker's GIL) answer with
+injected latency; a Markdown file links to them (200s, 301s and 404s). The same run
+is made twice on one db, in this process (the library call, start-up excluded): the
+second run fetches only the failures (which are never cached).
 
     .venv/bin/python benchmarks/links_cache.py --links 5000 --hosts 20 --latency 0.05
 """
@@ -14,12 +16,10 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import ExitStack
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-from httpservers import Route, serve
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from links_vs_lychee import start_sites  # a sibling script, not a package
 
 from citecheck.fetch import FetchOptions
 from citecheck.links.run import LinksOptions, run_links
@@ -34,39 +34,41 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    ok = Route(200, body=b"<title>Fine</title>", headers={"Content-Type": "text/html"},
-               delay=args.latency)
-    gone = Route(404, body=b"<title>Gone</title>", headers={"Content-Type": "text/html"},
-                 delay=args.latency)
-    moved = Route(301, headers={"Location": "/ok"}, delay=args.latency)
-    routes = {"/ok": ok, "/gone": gone, "/moved": moved}
     cold, warm = [], []
-    with ExitStack() as stack, tempfile.TemporaryDirectory() as folder:
-        bases = [stack.enter_context(serve(routes, host=f"127.0.0.{i + 1}"))
-                 for i in range(args.hosts)]
-        lines = []
-        for i in range(args.links):
-            # the kind goes by the link's row among its host's links, so every host gets
-            # its share of 404s (by i itself, with N == --hosts, one host got them all and
-            # the warm run waited on that host's politeness, not on the cache)
-            row = i // args.hosts
-            path = "gone" if row % args.broken_every == 0 else ("moved" if row % 7 == 0 else "ok")
-            lines.append(f"- [link {i}]({bases[i % args.hosts]}/{path}?n={i})\n")
-        page = Path(folder) / "links.md"
-        page.write_text("".join(lines))
-        fetch = FetchOptions(allow_private=True, max_retries=0, host_concurrency=10,
-                             max_concurrency=128)
-        for round_number in range(args.rounds):
-            db = Path(folder) / f"cache-{round_number}.db"
-            options = LinksOptions(fetch=fetch, db=db)
-            for times in (cold, warm):
-                started = time.perf_counter()
-                report = run_links([str(page)], options)
-                times.append(time.perf_counter() - started)
-                assert len(report.results) == args.links
-            cached = sum(1 for r in report.results if r.from_cache)
-            print(f"round {round_number + 1}: cold {cold[-1]:.2f} s, warm {warm[-1]:.2f} s, "
-                  f"{cached}/{args.links} from cache on the warm run")
+    latency_ms = f"{args.latency * 1000:g}-{args.latency * 1000:g}"
+    with tempfile.TemporaryDirectory() as folder:
+        server, ports = start_sites(args.hosts, latency_ms, Path(folder))
+        try:
+            hosts = sorted(ports, key=lambda host: int(host.rsplit(".", 1)[1]))
+            for round_number in range(args.rounds):
+                lines = []
+                for i in range(args.links):
+                    # the kind goes by the link's row among its host's links, so every
+                    # host gets its share of 404s and the warm run waits on no one host
+                    row = i // args.hosts
+                    kind = (
+                        "missing" if row % args.broken_every == 0
+                        else "moved" if row % 7 == 0 else "ok"
+                    )
+                    host = hosts[i % args.hosts]
+                    lines.append(f"- [link {i}](http://{host}:{ports[host]}/{kind}/r{round_number}-{i})\n")
+                page = Path(folder) / "links.md"
+                page.write_text("".join(lines))
+                fetch = FetchOptions(allow_private=True, max_retries=0, host_concurrency=10,
+                                     max_concurrency=128)
+                db = Path(folder) / f"cache-{round_number}.db"
+                options = LinksOptions(fetch=fetch, db=db)
+                for times in (cold, warm):
+                    started = time.perf_counter()
+                    with run_links([str(page)], options) as report:
+                        times.append(time.perf_counter() - started)
+                        assert len(report.results) == args.links
+                        cached = sum(1 for r in report.results if r.from_cache)
+                print(f"round {round_number + 1}: cold {cold[-1]:.2f} s, warm {warm[-1]:.2f} s, "
+                      f"{cached}/{args.links} from cache on the warm run")
+        finally:
+            server.terminate()
+            server.wait()
     cold_median, warm_median = statistics.median(cold), statistics.median(warm)
     print(f"median cold {cold_median:.2f} s, warm {warm_median:.2f} s, "
           f"ratio {warm_median / cold_median:.3f} (target <= 0.1)")
