@@ -25,6 +25,7 @@ NOT_FOR_LOCAL_LINKS = (
     "pathspec",
     "rapidfuzz",
     "requests",
+    "urllib.request",  # loads http.client, email and ssl
     "urllib3",
 )
 
@@ -83,11 +84,6 @@ def test_links_on_local_files_loads_no_network_or_heavy_parser(tmp_path: Path) -
     assert (tmp_path / "citecheck.db").is_file()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="citecheck/links/formats/human.py imports rich at the top (import it in "
-    "render_human instead); remove this mark when it does",
-)
 def test_links_on_local_files_loads_no_rich(tmp_path: Path) -> None:
     _local_docs(tmp_path)
     found = _run_python(LINKS_RUN.format(names=("rich",)), tmp_path)

@@ -1,8 +1,10 @@
 """The aiohttp engine: many URLs at once on one event loop, for live fetching.
 
 `AsyncEngine.run` runs the loop in a worker thread and hands each Fetch to the
-calling thread as it completes. Memory stays flat however many URLs come in: at
-most `read_ahead` URLs are taken from the input ahead of the requests, and at
+calling thread as it completes. The input is read in the calling thread, a batch
+at a time, while the loop fetches: a lazy input (links still being collected and
+looked up in the cache) overlaps with the requests. Memory stays flat however
+many URLs come in: at most `WAITING_URLS` URLs wait ahead of the requests, and at
 most `read_ahead` finished results wait for the consumer before the engine
 pauses. URLs wait in one queue per host, so a host at its concurrency limit
 never holds up the others (no head-of-line blocking when the input is sorted).
@@ -43,6 +45,7 @@ CREDIT_BATCH = 32  # results the consumer takes before telling the engine (< rea
 # for the run instead of one per URL (asyncio.timeout cost ~5 % of the CPU per URL).
 DEADLINE_TICK = 0.1
 WAITING_URLS = 10_000
+FEED_BATCH = 32  # URLs the calling thread hands to the loop at once (one wake-up each)
 _TRANSPORT_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
 _DONE = object()
 
@@ -125,6 +128,25 @@ class _HostQueues:
         self._mark_ready(host)
 
 
+class _Inbox:
+    """URLs on their way from the calling thread to the loop.
+
+    The caller appends and counts `given`; the loop pops and counts `taken` (deque
+    appends and pops are atomic; each counter has one writer)."""
+
+    def __init__(self) -> None:
+        self.urls: deque[str] = deque()
+        self.closed = False  # the caller has no more
+        # set by the loop when it has nothing left to start: the next URL goes at once
+        # instead of waiting for a full batch (a lazy input may take a while to fill one)
+        self.hungry = True
+        self.given = 0
+        self.taken = 0
+
+    def waiting(self) -> int:
+        return self.given - self.taken
+
+
 class AsyncEngine:
     def __init__(self, options: FetchOptions, pacer: HostPacer) -> None:
         self.options = options
@@ -141,16 +163,20 @@ class AsyncEngine:
         """Fetch `urls` on an event loop in a worker thread; yields as they complete."""
         concurrency = max(1, concurrency)
         read_ahead = max(256, concurrency * 4)
+        waiting_limit = max(read_ahead, WAITING_URLS)
         results: queue.Queue[object] = queue.Queue()
         started = threading.Event()
         holder: dict[str, object] = {}
+        inbox = _Inbox()
 
         def thread_main() -> None:
             loop = new_event_loop()
             holder["loop"] = loop
             try:
                 task = loop.create_task(
-                    self._main(iter(urls), concurrency, read_ahead, need_body, results, holder)
+                    self._main(
+                        inbox, concurrency, read_ahead, waiting_limit, need_body, results, holder
+                    )
                 )
                 holder["task"] = task
                 started.set()
@@ -170,11 +196,30 @@ class AsyncEngine:
         started.wait()
         loop = holder.get("loop")
         taken = 0
-        try:
-            while True:
-                item = results.get()
+        finished = False
+
+        def wake_loop() -> None:
+            wake = holder.get("wake")
+            if callable(wake):
+                _call_soon(loop, wake)
+
+        def hand_over(batch: list[str]) -> None:
+            inbox.urls.extend(batch)
+            inbox.given += len(batch)
+            wake_loop()
+
+        def ready(block: bool) -> Iterator[Fetch]:
+            """The results waiting (with block, at least one item, or the end)."""
+            nonlocal taken, finished
+            while not finished:
+                try:
+                    item = results.get(block=block)
+                except queue.Empty:
+                    return
+                block = False
                 if item is _DONE:
-                    break
+                    finished = True
+                    return
                 if isinstance(item, BaseException):
                     raise item
                 assert isinstance(item, list)
@@ -188,6 +233,23 @@ class AsyncEngine:
                             _call_soon(loop, functools.partial(consumed, taken))
                         taken = 0
                     yield fetch
+
+        try:
+            batch: list[str] = []
+            for url in urls:  # read here, between results: the loop fetches meanwhile
+                batch.append(url)
+                if len(batch) >= FEED_BATCH or inbox.hungry:
+                    inbox.hungry = False
+                    hand_over(batch)
+                    batch = []
+                    yield from ready(block=False)
+                    while inbox.waiting() >= waiting_limit and not finished:
+                        yield from ready(block=True)  # enough queued: take results first
+            hand_over(batch)
+            inbox.closed = True
+            wake_loop()
+            while not finished:
+                yield from ready(block=True)
         finally:
             task = holder.get("task")
             if isinstance(task, asyncio.Task):
@@ -196,9 +258,10 @@ class AsyncEngine:
 
     async def _main(
         self,
-        urls: Iterator[str],
+        inbox: _Inbox,
         concurrency: int,
         read_ahead: int,
+        waiting_limit: int,
         need_body: bool,
         results: queue.Queue[object],
         holder: dict[str, object],
@@ -212,6 +275,7 @@ class AsyncEngine:
             wake.set()
 
         holder["consumed"] = consumed
+        holder["wake"] = wake.set
         loop = asyncio.get_running_loop()
         # the Fetches finished in one turn of the loop go to the consumer as one list:
         # one queue hand-over (a lock and a thread wake-up) per turn, not per URL
@@ -234,7 +298,6 @@ class AsyncEngine:
         # URLs wait per host. A host backing off (429) holds its waiting URLs back, so
         # the bound on waiting URLs is wide (they are only strings, ~1 MiB): with a
         # window of `read_ahead` a few paused hosts filled it and stalled all the others.
-        waiting_limit = max(read_ahead, WAITING_URLS)
 
         def finished(task: asyncio.Task[None]) -> None:
             running.discard(task)
@@ -272,11 +335,10 @@ class AsyncEngine:
             watchdog = asyncio.ensure_future(expire_overdue())
             try:
                 while True:
-                    while not exhausted and queues.count < waiting_limit:
-                        try:
-                            queues.add(next(urls))
-                        except StopIteration:
-                            exhausted = True
+                    while inbox.urls and queues.count < waiting_limit:
+                        queues.add(inbox.urls.popleft())
+                        inbox.taken += 1
+                    exhausted = inbox.closed and not inbox.urls
                     # tasks waiting out a back-off hold no request slot, so more may run
                     # than `concurrency`: `overall` bounds the requests actually in flight
                     while unconsumed + len(running) < read_ahead:
@@ -289,6 +351,7 @@ class AsyncEngine:
                         task.add_done_callback(finished)
                     if exhausted and not queues.count and not running:
                         return
+                    inbox.hungry = not queues.count and not inbox.urls
                     wake.clear()
                     await wake.wait()
             finally:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote_from_bytes, unquote, urljoin, urlsplit
 
 from citecheck.links.extract import RawLink, extract_links
 from citecheck.links.model import Link, Origin
@@ -341,10 +341,12 @@ def _file_links(document: _Document, options: CollectOptions) -> Iterator[Link |
         yield text
         return
     kind = detect_link_kind(document.source, text)
+    resolver = LocalResolver(document.path, document.root, options.include_fragments)
+    source = document.source
     for raw in extract_links(kind, text):
-        url = resolve_in_file(raw, document.path, document.root, options.include_fragments)
+        url = resolver.resolve(raw)
         if url is not None:
-            yield _link(url, raw, document.source)
+            yield _link(url, raw, source)
 
 
 def _stdin_links(stream: IO[str], options: CollectOptions) -> Iterator[Link | InputProblem]:
@@ -360,10 +362,11 @@ def _stdin_links(stream: IO[str], options: CollectOptions) -> Iterator[Link | In
         yield InputProblem("-", "binary input (contains NUL bytes): not a document")
         return
     root = Path(options.root_dir) if options.root_dir else Path.cwd()
+    resolver = LocalResolver(None, root, options.include_fragments)
     for raw in extract_links(detect_link_kind("-", text), text):
         if raw.written.startswith("#"):
             continue  # a fragment of stdin itself: nothing to check it against
-        url = resolve_in_file(raw, None, root, options.include_fragments)
+        url = resolver.resolve(raw)
         if url is not None:
             yield _link(url, raw, "-")
 
@@ -403,57 +406,98 @@ def _parse_content_type(content_type: str | None) -> tuple[str, str | None]:
 
 
 def _link(url: str, raw: RawLink, source: str) -> Link:
-    return Link(
-        url=url,
-        origin=Origin(source, raw.line, raw.column),
-        written=raw.written,
-        text=raw.text,
-        element=raw.element,
-    )
+    return Link(url, Origin(source, raw.line, raw.column), raw.written, raw.text, raw.element)
 
 
 def _without_fragment(url: str, include_fragments: bool) -> str:
-    return url if include_fragments else url.partition("#")[0]
+    if include_fragments or "#" not in url:
+        return url
+    return url.partition("#")[0]
+
+
+_WEB_PREFIXES = ("https://", "http://")
+
+
+class LocalResolver:
+    """Resolves the links written in one local file (or stdin: `document` None).
+
+    Built once per document, so what is the same for all its links (its folder and
+    the input root as absolute paths, its own URL) is worked out once, not per link.
+    """
+
+    def __init__(self, document: Path | None, root: Path, include_fragments: bool = False):
+        self.document = document
+        self.root = root
+        self.include_fragments = include_fragments
+        # As `Path.absolute()` then `os.path.normpath` would give them, for `_file_url`.
+        self._folder = os.path.abspath(document.parent if document is not None else root)
+        self._root = os.path.abspath(root)
+        self._own_url: str | None = None
+
+    def resolve(self, raw: RawLink) -> str | None:
+        """The URL to check for `raw`; None for an empty link or a bare '#'."""
+        written = raw.written
+        if written.startswith(_WEB_PREFIXES):  # most links: no base, no local path
+            if raw.base is None:
+                return _without_fragment(written, self.include_fragments)
+        elif not written or written == "#":
+            return None
+        if raw.base is not None:
+            return _resolve_against_base(raw, written, self)
+        return self.resolve_written(written)
+
+    def resolve_written(self, written: str) -> str | None:
+        if written.startswith("//"):
+            return _without_fragment("https:" + written, self.include_fragments)
+        scheme = _SCHEME.match(written)
+        if scheme is not None:
+            if scheme.group(0).lower() in ("http:", "https:"):
+                return _without_fragment(written, self.include_fragments)
+            return written  # file:, mailto:, tel:, javascript:, data:, ftp: ... as written
+        path_part, hash_sign, fragment = written.partition("#")
+        path_part = path_part.partition("?")[0]
+        if path_part:
+            url = self._file_url(path_part)
+        elif self.document is None:
+            return None
+        else:
+            if self._own_url is None:
+                self._own_url = _path_url(os.path.abspath(self.document))
+            url = self._own_url
+        return url + (f"#{fragment}" if hash_sign and fragment else "")
+
+    def _file_url(self, path_part: str) -> str:
+        decoded = unquote(path_part)
+        if decoded.startswith("/"):
+            return _path_url(os.path.normpath(os.path.join(self._root, decoded.lstrip("/"))))
+        return _path_url(os.path.normpath(os.path.join(self._folder, decoded)))
+
+
+def _path_url(absolute: str) -> str:
+    """file:// URL of a normalised absolute path (`Path.as_uri`, without building a Path)."""
+    if os.name == "posix":
+        return "file://" + quote_from_bytes(os.fsencode(absolute))
+    return Path(absolute).as_uri()
+
+
+def _resolve_against_base(raw: RawLink, written: str, resolver: LocalResolver) -> str | None:
+    """A link in an HTML file that declares a `<base href>`."""
+    base = raw.base
+    assert base is not None
+    if not _SCHEME.match(base) and not base.startswith("//"):
+        # A relative <base href>: relative to the document, like the links.
+        base_dir = _local_path(base, resolver.document, resolver.root)
+        in_base = LocalResolver(base_dir / "_", resolver.root, resolver.include_fragments)
+        return in_base.resolve_written(written)
+    written = urljoin("https:" + base if base.startswith("//") else base, written)
+    return resolver.resolve_written(written)
 
 
 def resolve_in_file(
     raw: RawLink, document: Path | None, root: Path, include_fragments: bool = False
 ) -> str | None:
     """The URL to check for a link written in a local file (or stdin: `document` None)."""
-    written = raw.written
-    if not written or written == "#":
-        return None
-    if raw.base is not None:
-        base = raw.base
-        if not _SCHEME.match(base) and not base.startswith("//"):
-            # A relative <base href>: relative to the document, like the links.
-            base_dir = _local_path(base, document, root)
-            return _resolve_local(written, base_dir / "_", root, include_fragments)
-        written = urljoin("https:" + base if base.startswith("//") else base, written)
-    return _resolve_local(written, document, root, include_fragments)
-
-
-def _resolve_local(
-    written: str, document: Path | None, root: Path, include_fragments: bool
-) -> str | None:
-    if written.startswith("//"):
-        return _without_fragment("https:" + written, include_fragments)
-    scheme = _SCHEME.match(written)
-    if scheme is not None:
-        if scheme.group(0).lower() in ("http:", "https:"):
-            return _without_fragment(written, include_fragments)
-        return written  # file:, mailto:, tel:, javascript:, data:, ftp: ... as written
-    path_part, hash_sign, fragment = written.partition("#")
-    path_part = path_part.partition("?")[0]
-    if not path_part:
-        if document is None:
-            return None
-        target = document
-    else:
-        target = _local_path(path_part, document, root)
-    return Path(os.path.normpath(target.absolute())).as_uri() + (
-        f"#{fragment}" if hash_sign and fragment else ""
-    )
+    return LocalResolver(document, root, include_fragments).resolve(raw)
 
 
 def _local_path(written: str, document: Path | None, root: Path) -> Path:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -272,6 +273,9 @@ def _check(
     progress: ProgressCallback,
     bound: int,
 ) -> tuple[SpillList[LinkResult], list[InputFailure], Tally]:
+    """Collect, look up and fetch at once: the links are collected (and looked up in
+    the cache a chunk at a time) while the first uncached ones are being fetched."""
+
     def fetch_page(url: str) -> tuple[bytes, str | None]:
         """An input given as a URL: its page, whose links are then checked."""
         fetch = network.fetcher.fetch(url)
@@ -281,46 +285,85 @@ def _check(
 
     failures: list[InputFailure] = []
     anchors = FragmentCache()  # each local target parsed once, however often it is linked
+    shared: dict[str, str] = {}  # error texts and content types, kept once
     with contextlib.ExitStack() as scratch:
         # in link order: a result decided without fetching, or the link awaiting its fetch
         found: SpillList[Link | LinkResult] = scratch.enter_context(SpillList(bound=bound))
-        # fetch key -> whether its body is needed (fragments)
-        remote: SpillMap[bool] = scratch.enter_context(SpillMap(bound=bound))
         distinct: SpillMap[None] = scratch.enter_context(SpillMap(bound=bound))
-        for item in collect_links(inputs, options.collect, fetch_page=fetch_page, stdin=stdin):
-            if not isinstance(item, Link):
-                failures.append(InputFailure(item.source, item.message))
-                continue
-            link = _compact(item)
-            distinct[link.url] = None
-            reason = options.policy.excluded(link.url)
-            if reason is not None:
-                found.append(LinkResult(link, LinkStatus.EXCLUDED, error=reason))
-            elif link.is_local:
-                found.append(check_local(link, check_fragments=True, cache=anchors))
-            else:
+        # fetch key -> whether its body is wanted (a #fragment to look for)
+        routed: SpillMap[bool] = scratch.enter_context(SpillMap(bound=bound))
+        with_body: SpillList[str] = scratch.enter_context(SpillList(bound=bound))
+        answers: SpillMap[_Answer] = scratch.enter_context(SpillMap(bound=bound))
+        count = _Progress(progress)
+
+        def not_cached(chunk: list[str]) -> Iterator[str]:
+            """The URLs of `chunk` with no fresh success in the cache; the others answered."""
+            statuses = cache.fresh_statuses(chunk)
+            for url in chunk:
+                cached = statuses.get(url)
+                if cached is None:
+                    yield url
+                else:
+                    answers[url] = _Answer.of(cached, False, shared)
+                    count.done_one()
+
+        def to_fetch() -> Iterator[str]:
+            """Collects every link (into `found`) and yields the URLs to fetch live."""
+            chunk: list[str] = []
+            for item in collect_links(inputs, options.collect, fetch_page=fetch_page, stdin=stdin):
+                if not isinstance(item, Link):
+                    failures.append(InputFailure(item.source, item.message))
+                    continue
+                link = _compact(item)
+                distinct[link.url] = None
+                reason = options.policy.excluded(link.url)
+                if reason is not None:
+                    found.append(LinkResult(link, LinkStatus.EXCLUDED, error=reason))
+                    continue
+                if link.is_local:
+                    found.append(check_local(link, check_fragments=True, cache=anchors))
+                    continue
+                found.append(link)
                 key = fetch_key(link.url)
                 wants_body = options.collect.include_fragments and bool(fragment_of(link.url))
-                if wants_body:
-                    if not remote.get(key):
-                        remote[key] = True
-                elif key not in remote:
-                    remote[key] = False
-                found.append(link)
+                before = routed.get(key)
+                if wants_body and not before:
+                    # fetched (again, when already queued without) with its page, after
+                    routed[key] = True
+                    with_body.append(key)
+                    count.more()
+                elif before is None:
+                    routed[key] = False
+                    count.more()
+                    chunk.append(key)
+                    if len(chunk) >= cache.LOOKUP_CHUNK:
+                        yield from not_cached(chunk)
+                        chunk = []
+            yield from not_cached(chunk)
+
+        urls = to_fetch()
+        first = next(urls, None)  # no engine is started for a run with nothing to fetch
+        if first is not None:
+            workers = options.fetch.max_concurrency
+            fetched = network.fetcher.fetch_many(
+                itertools.chain((first,), urls), workers=workers, need_body=False
+            )
+            for fetch in fetched:
+                cache.record(fetch)
+                answers[fetch.url] = _Answer.of(fetch, False, shared)
+                count.done_one()
         unique_urls = len(distinct)
         distinct.close()
+        routed.close()
+        _fetch_bodies(with_body, network, cache, answers, shared, count, bound)
 
-        fetches = scratch.enter_context(
-            _fetch_all(remote, network, cache, options.fetch.max_concurrency, progress, bound)
-        )
-        remote.close()
         results: SpillList[LinkResult] = SpillList(bound=bound)
         tally = Tally(options.failing, unique_urls=unique_urls)
         try:
             for entry in found:
                 result = (
                     entry if isinstance(entry, LinkResult)
-                    else _result(entry, fetches[fetch_key(entry.url)], options)
+                    else _result(entry, answers[fetch_key(entry.url)], options)
                 )
                 results.append(result)
                 tally.add(result)
@@ -328,6 +371,22 @@ def _check(
             results.close()
             raise
     return results, failures, tally
+
+
+class _Progress:
+    """(done, total) of the URLs to answer; the total grows while links are collected."""
+
+    def __init__(self, report: ProgressCallback) -> None:
+        self.report = report
+        self.done = 0
+        self.total = 0
+
+    def more(self) -> None:
+        self.total += 1
+
+    def done_one(self) -> None:
+        self.done += 1
+        self.report("links", self.done, self.total)
 
 
 @pickled_by_fields
@@ -366,69 +425,33 @@ class _Answer:
         )
 
 
-def _fetch_all(
-    wanted: SpillMap[bool],
+def _fetch_bodies(
+    keys: SpillList[str],
     network: Network,
     cache: _Cache,
-    workers: int,
-    progress: ProgressCallback,
-    bound: int,
-) -> SpillMap[_Answer]:
-    """Each wanted URL from the cache when fresh, else fetched once. Bodies are kept
-    only where a fragment must be looked for."""
-    fetches: SpillMap[_Answer] = SpillMap(bound=bound)
-    shared: dict[str, str] = {}
-    with SpillList[str](bound=bound) as plain, SpillList[str](bound=bound) as with_body:
-        try:
-            chunk: list[tuple[str, bool]] = []
-            for entry in wanted.items():
-                chunk.append(entry)
-                if len(chunk) >= cache.LOOKUP_CHUNK:
-                    _from_cache(chunk, cache, fetches, shared, plain, with_body)
-                    chunk = []
-            _from_cache(chunk, cache, fetches, shared, plain, with_body)
-            done, total = len(fetches), len(plain) + len(with_body) + len(fetches)
-            progress("links", done, total)
-            for fetch, needs_body in _fetched(network, plain, with_body, workers):
-                cache.record(fetch)
-                fetches[fetch.url] = _Answer.of(fetch, needs_body, shared)
-                done += 1
-                progress("links", done, total)
-        except BaseException:
-            fetches.close()
-            raise
-    return fetches
-
-
-def _from_cache(
-    chunk: list[tuple[str, bool]],
-    cache: _Cache,
-    fetches: SpillMap[_Answer],
+    answers: SpillMap[_Answer],
     shared: dict[str, str],
-    plain: SpillList[str],
-    with_body: SpillList[str],
+    count: _Progress,
+    bound: int,
 ) -> None:
-    """One chunk of wanted URLs: a fresh success is answered from the cache, the rest
-    queued to be fetched. Chunked, so no list of every URL is built."""
-    statuses = cache.fresh_statuses([url for url, needs_body in chunk if not needs_body])
-    for url, needs_body in chunk:
-        # a fragment to look for needs the page: only those are read one by one
-        cached = cache.fresh(url) if needs_body else statuses.get(url)
-        if cached is not None and (cached.body is not None or not needs_body):
-            fetches[url] = _Answer.of(cached, needs_body, shared)
-        else:
-            (with_body if needs_body else plain).append(url)
-
-
-def _fetched(
-    network: Network, plain: SpillList[str], with_body: SpillList[str], workers: int
-) -> Iterator[tuple[Fetch, bool]]:
-    """Every queued URL fetched (as they complete), with whether its body was wanted."""
-    batches: Iterable[tuple[SpillList[str], bool]] = ((plain, False), (with_body, True))
-    for urls, need_body in batches:
-        if urls:
-            for fetch in network.fetcher.fetch_many(urls, workers=workers, need_body=need_body):
-                yield fetch, need_body
+    """The pages whose #fragments are looked for: from the cache when it kept the body
+    (read one by one), else fetched with their bodies."""
+    if not keys:
+        return
+    with SpillList[str](bound=bound) as missing:
+        for url in keys:
+            cached = cache.fresh(url)
+            if cached is not None and cached.body is not None:
+                answers[url] = _Answer.of(cached, True, shared)
+                count.done_one()
+            else:
+                missing.append(url)
+        if missing:
+            workers = network.fetcher.options.max_concurrency
+            for fetch in network.fetcher.fetch_many(missing, workers=workers, need_body=True):
+                cache.record(fetch)
+                answers[fetch.url] = _Answer.of(fetch, True, shared)
+                count.done_one()
 
 
 def _result(link: Link, fetch: _Answer, options: LinksOptions) -> LinkResult:

@@ -93,6 +93,8 @@ def redirects_to_json(redirects: Iterable[Redirect]) -> list[dict[str, Any]]:
 
 
 def redirects_from_json(text: str | None) -> tuple[Redirect, ...]:
+    if not text or text == "[]":
+        return ()  # most fetches: no JSON to parse (a warm links run reads thousands)
     return tuple(
         Redirect(url=item["url"], http_status=item["http_status"]) for item in load_json(text, [])
     )

@@ -3,8 +3,9 @@
 Extractors know nothing of files or URLs: `citecheck.links.collect` resolves what
 they find against the document's location. Every extractor skips code (fenced and
 indented blocks, code spans, literal blocks, comments) and yields links in the
-order they are written, with a 1-based line and the 1-based column of the link's
-first character.
+order they are written (line, then column: each extractor promises it, sorting
+what its parser finds out of order a line or a chunk at a time), with a 1-based
+line and the 1-based column of the link's first character.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ EXTRACTORS: dict[str, Extractor] = {
 }
 
 
-def extract_links(kind: str, text: str) -> list[RawLink]:
-    """The links of `text` read as `kind`, sorted by position (unknown kinds: plain text)."""
-    extractor = EXTRACTORS.get(kind, extract_plaintext)
-    return sorted(extractor(text), key=lambda raw: (raw.line, raw.column))
+def extract_links(kind: str, text: str) -> Iterator[RawLink]:
+    """The links of `text` read as `kind`, by position: line, then column (unknown
+    kinds: plain text). Lazy: a long Markdown text yields its first links before the
+    rest is parsed, so the links of a file never need to be held all at once."""
+    return EXTRACTORS.get(kind, extract_plaintext)(text)
 
 
 __all__ = ["EXTRACTORS", "Extractor", "RawLink", "extract_links"]

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from html import unescape
 from html.parser import HTMLParser
 
-from citecheck.links.extract.raw import RawLink
+from citecheck.links.extract.raw import RawLink, in_order
 
 # (tag, attribute) pairs that name a resource to check; "*" matches any tag.
 _LINK_ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -131,11 +131,14 @@ class _LinkParser(HTMLParser):
 
 
 def extract_html(text: str, *, line_offset: int = 0, column_offset: int = 0) -> Iterator[RawLink]:
-    """Links in an HTML text; the offsets place a fragment inside a bigger file."""
+    """Links in an HTML text, in order; the offsets place a fragment inside a bigger file.
+
+    Not streamed: a `<base href>` anywhere in the page applies to every link."""
     parser = _LinkParser(line_offset, column_offset)
     parser.feed(text)
     parser.close()
-    for link in parser.links:
+    # A tag's attributes are read in a fixed order (src before srcset), not as written.
+    for link in in_order(parser.links):
         if parser.base is not None:
             yield dataclasses.replace(link, base=parser.base)
         else:

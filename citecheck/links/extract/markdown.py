@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from citecheck.links.extract.bare import find_bare_urls
 from citecheck.links.extract.html import extract_html
-from citecheck.links.extract.markdown_fast import extract_markdown_fast
-from citecheck.links.extract.raw import LineIndex, RawLink
+from citecheck.links.extract.markdown_fast import FastPathFailed, stream_markdown_fast
+from citecheck.links.extract.raw import LineIndex, RawLink, in_order, links_after
 
 # markdown-it-py (~20 ms to load) is imported when a parser is made: most texts are
 # read by the fast path and never need it.
@@ -104,11 +104,17 @@ def _link_text(children: list[Token]) -> str:
 
 
 def extract_markdown(text: str) -> Iterator[RawLink]:
-    fast = extract_markdown_fast(text)
-    if fast is not None:
-        yield from fast
-    else:
-        yield from extract_markdown_slow(text)
+    """The links of a Markdown text in document order, streamed by the fast path."""
+    fast = stream_markdown_fast(text)
+    if fast is None:
+        yield from in_order(extract_markdown_slow(text))
+        return
+    last: RawLink | None = None
+    try:
+        for last in fast:
+            yield last
+    except FastPathFailed:  # the parser failed further on: the rest from markdown-it-py
+        yield from links_after(in_order(extract_markdown_slow(text)), last)
 
 
 def extract_markdown_slow(text: str) -> Iterator[RawLink]:

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from citecheck.links.extract.bare import find_bare_urls
 from citecheck.links.extract.html import extract_html
-from citecheck.links.extract.raw import LineIndex, RawLink
+from citecheck.links.extract.raw import LineIndex, RawLink, in_order, links_after
 
 # The parsers are imported where they are used, not with the module: markdown-it.rs
 # (~25 ms to load) only when a Markdown text is read, and markdown-it-py (~20 ms)
@@ -65,74 +66,153 @@ _LABEL_USE = re.compile(r"\[((?:[^\[\]\\]|\\.){1,999})\]")
 _DEFINITION_LIKE = re.compile(r"^ {0,3}\[((?:[^\[\]\\]|\\.){1,999})\]:", re.M)
 
 
+class FastPathFailed(Exception):
+    """The Rust parser failed on a chunk: the rest is for the markdown-it-py path to read."""
+
+
 @dataclass
 class _Chunk:
     first_line: int
     text: str
     links: list[RawLink]
-    used: set[str] | None  # labels it may use (found only when some label is defined)
+    used: set[str]  # labels it may use that some line may define (found only when one may)
     defines: set[str]  # labels it defines
     sees: set[str]  # labels it defines or its appendix defined
 
 
 def extract_markdown_fast(text: str, *, chunk_chars: int = CHUNK_CHARS) -> list[RawLink] | None:
-    """The links of a Markdown text, or None when only the markdown-it-py path can tell."""
+    """All the links of a Markdown text, or None when only the markdown-it-py path can tell."""
+    stream = stream_markdown_fast(text, chunk_chars=chunk_chars)
+    if stream is None:
+        return None
+    try:
+        return list(stream)
+    except FastPathFailed:
+        return None
+
+
+def stream_markdown_fast(text: str, *, chunk_chars: int = CHUNK_CHARS) -> Iterator[RawLink] | None:
+    """The links of a Markdown text in document order, yielded a chunk at a time as each
+    chunk is read; None when only the markdown-it-py path can tell.
+
+    The iterator raises FastPathFailed if the parser fails on a chunk (odd input):
+    what it yielded before is right, the rest is the markdown-it-py path's to read.
+    """
     if _might_hold_rejected_scheme(text):
         return None
+    return _stream(text, chunk_chars)
+
+
+def _stream(text: str, chunk_chars: int) -> Iterator[RawLink]:
     if len(text) <= chunk_chars:
-        return _read_chunk(text, 0, "", set())
+        yield from in_order(_read_or_fail(text, 0, "", set()))
+        return
     likely = _definition_like(text)
+    # Where the labels some line may define are last (possibly) defined: a chunk that
+    # uses one is final only once the text up to there has been read.
+    possible = _possible_definitions(text)
     labels: set[str] = set()  # shared by the chunks: the first definition of a label wins
-    chunks: list[_Chunk] = []
-    real: dict[str, str] = {}  # label -> a definition of it
+    real: dict[str, str] = {}  # label -> its first definition, in the chunks read so far
+    before: set[str] = set()  # the labels defined by the chunks already yielded
+    pending: deque[_Chunk] = deque()  # read, waiting for labels defined further on
+    last: RawLink | None = None  # the last link yielded
+    read_up_to = 0  # offset in `text` where the chunks read so far end
     for first_line, chunk_text in _chunks(text, chunk_chars):
-        used = _labels_used(chunk_text) if likely else None
-        borrowed = sorted((used or set()) & likely.keys())
-        appendix = "".join("\n\n" + likely[label] for label in borrowed)
+        read_up_to += len(chunk_text)
+        used = _labels_used(chunk_text) & possible.keys() if possible else set()
+        # Labels the chunk itself seems to define need no copy (if its line is no real
+        # definition, the check in `_final_links` reads the chunk again).
+        borrowed = used & likely.keys()
+        if borrowed:
+            borrowed -= _labels_defined_like(chunk_text)
+        appendix = "".join("\n\n" + likely[label] for label in sorted(borrowed))
         if len(appendix) > MAX_APPENDIX_CHARS:
-            return _read_chunk(text, 0, "", set())
+            yield from links_after(in_order(_read_or_fail(text, 0, "", set())), last)
+            return
         found: list[tuple[str, str]] = []
         seen_in_appendix: set[str] = set()
-        links = _read_chunk(chunk_text, first_line, appendix, labels, found, seen_in_appendix)
-        if links is None:
-            return None
+        links = _read_or_fail(chunk_text, first_line, appendix, labels, found, seen_in_appendix)
         defines = {label for label, _ in found}
-        chunks.append(
-            _Chunk(first_line, chunk_text, links, used, defines, defines | seen_in_appendix)
-        )
         for label, written in found:
             real.setdefault(label, written)
-    # A chunk whose appendix defined other labels than the text really does (a
-    # definition-like line in a paragraph, a definition in a quote): read again.
-    if not real and not likely:  # no label defined: each chunk reads as in the whole text
-        return [link for chunk in chunks for link in chunk.links]
-    before: set[str] = set()  # the labels defined by the chunks before this one
-    for chunk in chunks:
-        if chunk.used is None:
-            chunk.used = _labels_used(chunk.text)
-        wanted = chunk.used & (chunk.defines | real.keys())
-        if chunk.used & chunk.sees != wanted:
-            needed = sorted(wanted - chunk.defines)
-            appendix = "".join("\n\n" + real[label] for label in needed)
-            if len(appendix) > MAX_APPENDIX_CHARS:
-                return _read_chunk(text, 0, "", set())
-            again = _read_chunk(chunk.text, chunk.first_line, appendix, set(before))
-            if again is None:
-                return None
-            chunk.links = again
-        before |= chunk.defines
-    return [link for chunk in chunks for link in chunk.links]
+        sees = defines | seen_in_appendix
+        pending.append(_Chunk(first_line, chunk_text, links, used, defines, sees))
+        while pending and all(
+            label in real or possible[label] < read_up_to for label in pending[0].used
+        ):
+            chunk = pending.popleft()
+            final = _final_links(chunk, real, before)
+            if final is None:  # too much to append: the whole text at once
+                yield from links_after(in_order(_read_or_fail(text, 0, "", set())), last)
+                return
+            before |= chunk.defines
+            if final:
+                yield from final
+                last = final[-1]
 
 
+def _final_links(chunk: _Chunk, real: dict[str, str], before: set[str]) -> list[RawLink] | None:
+    """A chunk's links in order, read again if its appendix defined other labels than the
+    text really does (a definition-like line in a paragraph, a definition in a quote);
+    None when the definitions it needs are too long to append."""
+    wanted = chunk.used & (chunk.defines | real.keys())
+    if chunk.used & chunk.sees != wanted:
+        needed = sorted(wanted - chunk.defines)
+        appendix = "".join("\n\n" + real[label] for label in needed)
+        if len(appendix) > MAX_APPENDIX_CHARS:
+            return None
+        chunk.links = _read_or_fail(chunk.text, chunk.first_line, appendix, set(before))
+    return in_order(chunk.links)
+
+
+def _read_or_fail(
+    chunk: str,
+    first_line: int,
+    appendix: str,
+    labels: set[str],
+    definitions: list[tuple[str, str]] | None = None,
+    appendix_labels: set[str] | None = None,
+) -> list[RawLink]:
+    links = _read_chunk(chunk, first_line, appendix, labels, definitions, appendix_labels)
+    if links is None:
+        raise FastPathFailed
+    return links
+
+
+@lru_cache(maxsize=4096)
 def _normalize_reference(label: str) -> str:
-    """A reference label as markdown-it-py compares it (case and spaces folded)."""
+    """A reference label as markdown-it-py compares it (case and spaces folded); cached,
+    as a document uses the same few labels over and over."""
     from markdown_it.common.utils import normalizeReference
 
     return normalizeReference(label)
 
 
+def _labels_defined_like(text: str) -> set[str]:
+    return {_normalize_reference(label) for label in _DEFINITION_LIKE.findall(text)}
+
+
 def _labels_used(text: str) -> set[str]:
-    return {_normalize_reference(match.group(1)) for match in _LABEL_USE.finditer(text)}
+    return {_normalize_reference(label) for label in _LABEL_USE.findall(text)}
+
+
+# Any bracketed text followed by ":" may be a definition, also inside quotes and lists.
+_DEFINITION_ANYWHERE = re.compile(r"\[((?:[^\[\]\\]|\\.){1,999})\]:")
+# A label over several lines of a quote: the parser drops the "> " on its next lines.
+_CONTAINER_PREFIX = re.compile(r"\n[ \t>]*")
+
+
+def _possible_definitions(text: str) -> dict[str, int]:
+    """label -> offset of the last place that may define it (a superset of the real ones)."""
+    if "]:" not in text:
+        return {}
+    found: dict[str, int] = {}
+    for match in _DEFINITION_ANYWHERE.finditer(text):
+        label = match.group(1)
+        found[_normalize_reference(label)] = match.start()
+        if "\n" in label:
+            found[_normalize_reference(_CONTAINER_PREFIX.sub("\n", label))] = match.start()
+    return found
 
 
 def _definition_like(text: str) -> dict[str, str]:
@@ -166,9 +246,7 @@ def _read_chunk(
     links: list[RawLink] = []
     limit = len(chunk.encode()) if appendix else None
     walker = _Walker(source, links, labels, first_line, limit, definitions, appendix_labels)
-    for node in tree.walk(include_self=False):
-        walker.see(node)
-    walker.end_run()
+    walker.walk(tree.walk(include_self=False))
     return links
 
 
@@ -182,6 +260,8 @@ _RAW_HTML_OPEN = re.compile(
     re.I,
 )
 _RAW_HTML_ENDS = (None, None, "-->", "?>", "]]>", ">")
+# The lines `_opened_block` may find a block opened on (a superset: each is then read).
+_MAY_OPEN_BLOCK = re.compile(r"^ {0,3}(?:```|~~~|<)", re.M)
 
 
 def _chunks(text: str, chunk_chars: int) -> Iterator[tuple[int, str]]:
@@ -206,6 +286,22 @@ def _chunks(text: str, chunk_chars: int) -> Iterator[tuple[int, str]]:
     after_blank = False
     previous_marker: str | None = None  # the bullet of the line before, in column 1
     while position < len(text):
+        if fence is None and html_end is None and position - start < chunk_chars:
+            # Too early to end the chunk: jump to the first line where it may end, or
+            # to a line that may open a block, whichever comes first.
+            newline = text.find("\n", start + chunk_chars - 1)
+            target = len(text) if newline < 0 else newline + 1
+            opener = _MAY_OPEN_BLOCK.search(text, position, target)
+            target = target if opener is None else opener.start()
+            if target > position:
+                line_number += text.count("\n", position, target)
+                line_start = max(position, text.rfind("\n", position, target - 1) + 1)
+                before = text[line_start : target - 1]  # the line before the target
+                bullet = _BULLET.match(before)
+                after_blank = not before.strip()
+                previous_marker = bullet.group(1) if bullet is not None else None
+                position = target
+                continue
         newline = text.find("\n", position)
         stop = len(text) if newline < 0 else newline
         line = text[position:stop]
@@ -289,9 +385,13 @@ class _Source:
         return self.index.offset(line + 1) + len(head.decode("utf-8", errors="replace"))
 
     def span(self, node: Node) -> tuple[int, int] | None:
-        if node.srcmap is None:
-            return None
-        start, end = node.srcmap
+        srcmap = node.srcmap
+        return None if srcmap is None else self.char_span(srcmap)
+
+    def char_span(self, srcmap: tuple[int, int]) -> tuple[int, int]:
+        if self._ascii:
+            return srcmap
+        start, end = srcmap
         return self.char(start), self.char(end)
 
 
@@ -310,6 +410,7 @@ class _Walker:
         appendix_labels: set[str] | None = None,
     ) -> None:
         self.source = _Source(text)
+        self._line_starts = self.source.index.starts
         self.text = text
         self.links = links
         self._labels = labels
@@ -320,28 +421,39 @@ class _Walker:
         # Text before this byte offset is a link's text, an image's alt or code: no bare URLs.
         self._quiet_until = 0
         self._run: list[Node] = []  # adjacent text nodes: one text, as markdown-it-py joins them
-        self._run_end = -1
+        self._run_start = self._run_end = -1  # the run's byte range
 
-    def see(self, node: Node) -> None:
-        if self._limit is not None:
-            srcmap = node.srcmap
-            if srcmap is not None and srcmap[0] >= self._limit:
-                # an appended definition: reported where it is written, only noted here
-                if self._appendix_labels is not None and node.name == "definition":
-                    self._appendix_labels.add(_normalize_reference(str(node.meta.get("label", ""))))
-                return
-        name = node.name
-        if name in _TEXT:
-            self._text(node)
-            return
+    def walk(self, nodes: Iterable[Node]) -> None:
+        """Reads every node in document order (what it looks up is held in locals: the
+        loop runs for every node of the text)."""
+        handlers, text_names, limit = _HANDLERS, _TEXT, self._limit
+        for node in nodes:
+            if limit is not None:
+                srcmap = node.srcmap
+                if srcmap is not None and srcmap[0] >= limit:
+                    self._appended(node)
+                    continue
+            name = node.name
+            if name in text_names:
+                self._text(node)
+                continue
+            if self._run:
+                self.end_run()
+            handler = handlers.get(name)
+            if handler is not None:
+                handler(self, node)
         self.end_run()
-        handler = _HANDLERS.get(name)
-        if handler is not None:
-            handler(self, node)
+
+    def _appended(self, node: Node) -> None:
+        """An appended definition: reported where it is written, only noted here."""
+        if self._appendix_labels is not None and node.name == "definition":
+            self._appendix_labels.add(_normalize_reference(str(node.meta.get("label", ""))))
 
     def place(self, offset: int) -> tuple[int, int]:
-        line, column = self.source.index.position(offset)
-        return line + self._first_line, column
+        """(line, column) in the whole text (LineIndex.position, inlined: once per link)."""
+        starts = self._line_starts
+        line = bisect.bisect_right(starts, offset) - 1
+        return line + 1 + self._first_line, offset - starts[line] + 1
 
     def _quiet(self, node: Node) -> None:
         if node.srcmap is not None:
@@ -350,23 +462,26 @@ class _Walker:
     def _text(self, node: Node) -> None:
         srcmap = node.srcmap
         if srcmap is None or srcmap[0] < self._quiet_until:
-            self.end_run()
+            if self._run:
+                self.end_run()
             return
         if srcmap[0] != self._run_end:
-            self.end_run()
+            if self._run:
+                self.end_run()
+            self._run_start = srcmap[0]
         self._run.append(node)
         self._run_end = srcmap[1]
 
     def end_run(self) -> None:
         """Bare URLs in a run of text, found in the decoded text, placed in the source."""
-        run, self._run, self._run_end = self._run, [], -1
+        run, self._run = self._run, []
         if not run:
             return
-        first, last = run[0].srcmap, run[-1].srcmap
-        assert first is not None and last is not None
-        cursor, end = self.source.char(first[0]), self.source.char(last[1])
+        cursor, end = self.source.char_span((self._run_start, self._run_end))
+        self._run_end = -1
         written = self.text[cursor:end]
-        if "/" not in written and "&" not in written:  # "://" cannot be in the decoded text
+        # "://" can only be in the decoded text if written so, or with an escape or entity.
+        if "://" not in written and "&" not in written and "\\" not in written:
             return
         content = "".join(str(node.meta.get("content", "")) for node in run)
         for _, url in find_bare_urls(content):
@@ -411,23 +526,28 @@ class _Walker:
         return span[0] + opening
 
     def _link(self, node: Node) -> None:
-        self._quiet(node)
-        span = self.source.span(node)
-        if span is None or self.text[span[1] - 1] != ")":
+        srcmap = node.srcmap
+        if srcmap is None:
+            return
+        self._quiet_until = max(self._quiet_until, srcmap[1])
+        span = self.source.char_span(srcmap)
+        start, end = span
+        text = self.text
+        if text[end - 1] != ")":
             return  # a reference-style link: reported at its definition
         label = self._plain_label(span)
         if label is not None:  # most labels: read from the source, no child nodes needed
-            found = self._destination(span, span[0] + 1 + len(label), "](")
-            text = label.strip()
+            found = self._destination(span, start + 1 + len(label), "](")
+            label = label.strip()
         else:
             children = node.children
             found = self._destination(span, self._label_end(children, span, 1), "](")
-            text = _label_text(children)
+            label = _label_text(children)
         if found is None:
             return
         written, offset = found
         line, column = self.place(offset)
-        self.links.append(RawLink(written, line, column, "markdown-link", text or None))
+        self.links.append(RawLink(written, line, column, "markdown-link", label or None))
 
     def _plain_label(self, span: tuple[int, int]) -> str | None:
         """The label of `[label](...)` when it is plain text, as written (else None)."""

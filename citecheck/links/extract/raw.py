@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 
 _NEWLINE = re.compile("\n")
 
@@ -32,6 +34,11 @@ class LineIndex:
         self.text = text
         self._starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
 
+    @property
+    def starts(self) -> list[int]:
+        """The offset of each line's first character."""
+        return self._starts
+
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset) - 1
         return line + 1, offset - self._starts[line] + 1
@@ -41,3 +48,29 @@ class LineIndex:
         if line - 1 >= len(self._starts):
             return len(self.text)
         return self._starts[line - 1] + column - 1
+
+
+_POSITION = attrgetter("line", "column")
+
+
+def in_order(links: Iterable[RawLink]) -> list[RawLink]:
+    """`links` by position: line, then column (links at the same place keep their order)."""
+    return sorted(links, key=_POSITION)
+
+
+def links_after(links: Iterable[RawLink], last: RawLink | None) -> Iterator[RawLink]:
+    """The links (in order) that come after `last`: to go on from another reading of
+    the same text without repeating what was already yielded."""
+    if last is None:
+        yield from links
+        return
+    last_place = _POSITION(last)
+    iterator = iter(links)
+    for link in iterator:
+        place = _POSITION(link)
+        if place > last_place:
+            yield link
+            break
+        if place == last_place and link == last:
+            break
+    yield from iterator

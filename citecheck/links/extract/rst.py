@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from citecheck.links.extract.bare import find_bare_urls
-from citecheck.links.extract.raw import RawLink
+from citecheck.links.extract.raw import RawLink, in_order
 
 _EMBEDDED = re.compile(r"`(?P<text>[^`]*?)<(?P<url>[^<>`\s][^<>`]*)>`__?")
 _TARGET = re.compile(r"^\s*(?:\.\.\s+_(?:[^:\\]|\\.)*:|\.\.\s+__:|__)\s+(?P<url>\S+)\s*$")
@@ -59,34 +59,38 @@ def _skipped_lines(lines: list[str]) -> set[int]:
 
 
 def extract_rst(text: str) -> Iterator[RawLink]:
+    """The links of a reStructuredText text, in order (line, then column)."""
     lines = text.split("\n")
     skipped = _skipped_lines(lines)
     for index, line in enumerate(lines):
-        if index in skipped:
-            continue
-        number = index + 1
-        # Blank out inline literals, keeping columns.
-        masked = _INLINE_LITERAL.sub(lambda m: " " * len(m.group(0)), line)
-        taken: list[tuple[int, int]] = []
-        for pattern, element in (
-            (_TARGET, "rst-target"),
-            (_URL_DIRECTIVE, "rst-image"),
-            (_TARGET_OPTION, "rst-image-target"),
-        ):
-            match = pattern.match(masked)
-            if match is not None:
-                url = match.group("url")
-                if not url.endswith("_"):  # `.. _a: b_` points at another target
-                    yield RawLink(url, number, match.start("url") + 1, element)
-                taken.append(match.span("url"))
-        for match in _EMBEDDED.finditer(masked):
-            url = match.group("url").strip()
-            taken.append(match.span())
-            if url.endswith("_"):
-                continue  # `text <other_>`_ names a target, not a URL
-            yield RawLink(
-                url, number, match.start("url") + 1, "rst-link", match.group("text").strip() or None
-            )
-        for offset, url in find_bare_urls(masked):
-            if not any(start <= offset < end for start, end in taken):
-                yield RawLink(url, number, offset + 1, "bare-url")
+        if index not in skipped:
+            # the line's links are found pattern by pattern: put them in order
+            yield from in_order(_line_links(line, index + 1))
+
+
+def _line_links(line: str, number: int) -> Iterator[RawLink]:
+    # Blank out inline literals, keeping columns.
+    masked = _INLINE_LITERAL.sub(lambda m: " " * len(m.group(0)), line)
+    taken: list[tuple[int, int]] = []
+    for pattern, element in (
+        (_TARGET, "rst-target"),
+        (_URL_DIRECTIVE, "rst-image"),
+        (_TARGET_OPTION, "rst-image-target"),
+    ):
+        match = pattern.match(masked)
+        if match is not None:
+            url = match.group("url")
+            if not url.endswith("_"):  # `.. _a: b_` points at another target
+                yield RawLink(url, number, match.start("url") + 1, element)
+            taken.append(match.span("url"))
+    for match in _EMBEDDED.finditer(masked):
+        url = match.group("url").strip()
+        taken.append(match.span())
+        if url.endswith("_"):
+            continue  # `text <other_>`_ names a target, not a URL
+        yield RawLink(
+            url, number, match.start("url") + 1, "rst-link", match.group("text").strip() or None
+        )
+    for offset, url in find_bare_urls(masked):
+        if not any(start <= offset < end for start, end in taken):
+            yield RawLink(url, number, offset + 1, "bare-url")

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from citecheck.links.extract.raw import LineIndex, RawLink
+from citecheck.links.extract.raw import LineIndex, RawLink, in_order
 
 
 def extract_wikitext(text: str) -> Iterator[RawLink]:
+    """The links of a wikitext, in order (the parser's order may differ: templates)."""
+    return iter(in_order(_wikitext_links(text)))
+
+
+def _wikitext_links(text: str) -> Iterator[RawLink]:
     import mwparserfromhell  # loaded only when wikitext is read, not with every extractor
 
     index = LineIndex(text)

@@ -1,4 +1,10 @@
-"""`--format json`: {"schema": "citecheck/1", "links": [...], "summary": {...}}."""
+"""`--format json`: {"schema": "citecheck/1", "links": [...], "summary": {...}}.
+
+The text is exactly `json.dumps(document, indent=2, ensure_ascii=False) + "\n"`, but
+written link by link from a fixed template: with an indent json falls back to its
+pure-Python encoder, and building then walking a dict per link cost more than the
+rest of a 5,000-link report together.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,36 @@ from typing import Any, TextIO
 
 from citecheck.links.formats.report import LinksReport
 from citecheck.links.model import LinkResult
+from citecheck.models import Redirect
 from citecheck.schema import SCHEMA
+
+_encode_string = json.encoder.encode_basestring  # the C encoder, as json.dumps uses it
+
+# One link object at the indent it has in the document (level 2: inside "links": [...]).
+_LINK_TEMPLATE = (
+    "{\n"
+    '      "url": %s,\n'
+    '      "status": %s,\n'
+    '      "http_status": %s,\n'
+    '      "final_url": %s,\n'
+    '      "redirects": %s,\n'
+    '      "origin": {\n'
+    '        "path": %s,\n'
+    '        "line": %s,\n'
+    '        "column": %s\n'
+    "      },\n"
+    '      "from_cache": %s,\n'
+    '      "error": %s,\n'
+    '      "elapsed_ms": %s\n'
+    "    }"
+)
+_REDIRECT_TEMPLATE = '{\n          "url": %s,\n          "http_status": %s\n        }'
+_REDIRECTS_OPEN, _REDIRECTS_SEPARATOR, _REDIRECTS_CLOSE = "[\n        ", ",\n        ", "\n      ]"
+_FIRST_LINK, _NEXT_LINK = "[\n    ", ",\n    "
 
 
 def link_json(report: LinksReport, result: LinkResult) -> dict[str, Any]:
+    """One link's object as a dict: the contract `write_json` spells from its template."""
     origin = result.link.origin
     return {
         "url": result.link.url,
@@ -40,26 +72,69 @@ def render_json(report: LinksReport) -> str:
 
 
 def write_json(report: LinksReport, out: TextIO) -> None:
-    """The same text as `dumps_indented` of the whole document, written link by link,
-    so no list of 50,000 link objects (or one string of them) is ever held."""
+    """The whole document, written link by link in one pass over the results, so no
+    list of 50,000 link objects (or one string of them) is ever held."""
     out.write('{\n  "schema": ' + _encode_string(SCHEMA) + ',\n  "links": ')
-    separator = "[\n    "
+    paths: dict[str, str] = {}  # origin path -> its display path, JSON-encoded
+    separator = _FIRST_LINK
     for result in report.results:
-        out.write(separator + dumps_indented(link_json(report, result), 2))
-        separator = ",\n    "
-    out.write("[]" if separator.startswith("[") else "\n  ]")
+        link = result.link
+        origin = link.origin
+        path = paths.get(origin.path)
+        if path is None:
+            path = paths[origin.path] = _encode_string(report.display_path(origin.path))
+        final_url, error = result.final_url, result.error
+        out.write(separator + _LINK_TEMPLATE % (
+            _encode_string(link.url),
+            _encode_string(result.status.value),
+            _number(result.http_status),
+            "null" if final_url is None else _encode_string(final_url),
+            _redirects(result.redirects) if result.redirects else "[]",
+            path,
+            _number(origin.line),
+            _number(origin.column),
+            _boolean(result.from_cache),
+            "null" if error is None else _encode_string(error),
+            _number(result.elapsed_ms),
+        ))
+        separator = _NEXT_LINK
+    out.write("[]" if separator is _FIRST_LINK else "\n  ]")
     out.write(',\n  "summary": ' + dumps_indented(report.summary(), 1) + "\n}\n")
 
 
-_encode_string = json.encoder.encode_basestring  # the C encoder, as json.dumps uses it
+def _redirects(redirects: tuple[Redirect, ...]) -> str:
+    items = [
+        _REDIRECT_TEMPLATE % (_encode_string(redirect.url), _number(redirect.http_status))
+        for redirect in redirects
+    ]
+    return _REDIRECTS_OPEN + _REDIRECTS_SEPARATOR.join(items) + _REDIRECTS_CLOSE
+
+
+def _boolean(value: bool) -> str:
+    if value is True:
+        return "true"
+    return "false" if value is False else json.dumps(value)
+
+
+def _number(value: float | None) -> str:
+    """A number, or None, as json spells it (`float.__repr__`; NaN and Infinity)."""
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return int.__repr__(value)
+    if type(value) is float and value - value == 0.0:  # finite: repr is json's spelling
+        return float.__repr__(value)
+    return json.dumps(value)  # NaN, Infinity, bools, int or float subclasses
 
 
 def dumps_indented(value: Any, level: int = 0) -> str:
-    """Exactly `json.dumps(value, indent=2, ensure_ascii=False)`, several times faster:
-    with an indent json falls back to its pure-Python encoder, whose generators cost
-    more than the rest of a 5,000-link report together."""
-    if isinstance(value, str):
+    """Exactly `json.dumps(value, indent=2, ensure_ascii=False)` of any value, at
+    `level` (the summary, SARIF; the links have their template)."""
+    kind = type(value)
+    if kind is str:
         return _encode_string(value)
+    if value is None or kind is int or kind is float or kind is bool:
+        return _boolean(value) if kind is bool else _number(value)
     if isinstance(value, dict):
         if not value:
             return "{}"
@@ -75,7 +150,9 @@ def dumps_indented(value: Any, level: int = 0) -> str:
         inner = "\n" + "  " * (level + 1)
         items = [dumps_indented(item, level + 1) for item in value]
         return "[" + inner + ("," + inner).join(items) + "\n" + "  " * level + "]"
-    return json.dumps(value)  # numbers, booleans, None: as json writes them
+    if isinstance(value, str):
+        return _encode_string(value)  # a str subclass (an enum): its text, as json does
+    return json.dumps(value)  # int and float subclasses: as json writes them
 
 
 def _key(key: object) -> str:

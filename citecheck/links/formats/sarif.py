@@ -6,11 +6,11 @@ relative to the repository root (the working directory), with forward slashes.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
 from citecheck import __version__
+from citecheck.links.formats.json_format import dumps_indented
 from citecheck.links.formats.report import LinksReport, detail, is_file_origin
 from citecheck.links.model import LinkResult
 from citecheck.models import LinkStatus
@@ -116,4 +116,5 @@ def render_sarif(report: LinksReport) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    # json.dumps with an indent uses json's pure-Python encoder: 4x slower, same text
+    return dumps_indented(log) + "\n"
