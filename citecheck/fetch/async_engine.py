@@ -44,7 +44,7 @@ CREDIT_BATCH = 32  # results the consumer takes before telling the engine (< rea
 # How often the URLs in flight are checked against their overall deadline: one timer
 # for the run instead of one per URL (asyncio.timeout cost ~5 % of the CPU per URL).
 DEADLINE_TICK = 0.1
-WAITING_URLS = 10_000
+WAITING_URLS = 2_000
 FEED_BATCH = 32  # URLs the calling thread hands to the loop at once (one wake-up each)
 _TRANSPORT_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
 _DONE = object()

@@ -27,7 +27,7 @@ from typing import IO, Any, Generic, TypeVar
 T = TypeVar("T")
 V = TypeVar("V")
 
-DEFAULT_BOUND = 10_000  # items kept in memory per collection before spilling
+DEFAULT_BOUND = 5000  # items kept in memory per collection before spilling
 SPILL_PREFIX = "citecheck-spill-"
 _PICKLE = pickle.HIGHEST_PROTOCOL
 
@@ -127,7 +127,7 @@ class SpillMap(Generic[V]):
             # private scratch data: nothing to survive a crash, so no journal, no syncs
             self._db.execute("pragma journal_mode = off")
             self._db.execute("pragma synchronous = off")
-            self._db.execute("pragma cache_size = -1024")  # KiB: keep the page cache small
+            self._db.execute("pragma cache_size = -256")  # KiB: keep the page cache small
             self._db.execute("create table spill (key text primary key, value blob)")
             self._finalizer = weakref.finalize(self, _drop_db, self._db, self._path)
         return self._db
