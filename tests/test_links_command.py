@@ -297,6 +297,19 @@ def test_remote_fragments_are_checked_when_asked(docs: Path, site: ServerURL) ->
     assert site.hits("/ok") == 2  # one fetch per run for both fragments
 
 
+def test_a_page_linked_with_and_without_a_fragment_is_fetched_once(
+    docs: Path, site: ServerURL
+) -> None:
+    page = docs / "docs" / "page.md"
+    # first without, then with a fragment: the plain link must not send its own request
+    page.write_text(f"[plain]({site}/ok) [part]({site}/ok#nowhere) [again]({site}/ok)\n")
+    code, out, _ = links(docs, page, *FAST, "--no-cache", "--format", "json",
+                         "--include-fragments")
+    assert code == 1
+    assert [link["status"] for link in json.loads(out)["links"]] == ["ok", "broken", "ok"]
+    assert site.hits("/ok") == 1
+
+
 def test_record_then_replay_without_the_server(tmp_path: Path) -> None:
     routes = {"/ok": Route(200, body=b"<title>Fine</title>", headers=HTML),
               "/gone": Route(404, body=b"<title>Gone</title>", headers=HTML)}

@@ -314,7 +314,14 @@ def _check(
                     count.done_one()
 
         def to_fetch() -> Iterator[str]:
-            """Collects every link (into `found`) and yields the URLs to fetch live."""
+            """Collects every link (into `found`) and yields the URLs to fetch live
+            without their page, a cache lookup per chunk, as they are found.
+
+            With --include-fragments a URL linked without a #fragment may be linked with
+            one further on (and then needs its page): those wait until every link is
+            collected, so no page is fetched twice.
+            """
+            fragments = options.collect.include_fragments
             chunk: list[str] = []
             for item in collect_links(inputs, options.collect, fetch_page=fetch_page, stdin=stdin):
                 if not isinstance(item, Link):
@@ -331,16 +338,25 @@ def _check(
                     continue
                 found.append(link)
                 key = fetch_key(link.url)
-                wants_body = options.collect.include_fragments and bool(fragment_of(link.url))
                 before = routed.get(key)
-                if wants_body and not before:
-                    # fetched (again, when already queued without) with its page, after
-                    routed[key] = True
-                    with_body.append(key)
-                    count.more()
+                if fragments and fragment_of(link.url):
+                    if before is None:
+                        count.more()
+                    if not before:
+                        routed[key] = True
                 elif before is None:
                     routed[key] = False
                     count.more()
+                    if not fragments:
+                        chunk.append(key)
+                        if len(chunk) >= cache.LOOKUP_CHUNK:
+                            yield from not_cached(chunk)
+                            chunk = []
+            if fragments:  # every link known: each URL goes one way, with its page or not
+                for key, wants_body in routed.items():
+                    if wants_body:
+                        with_body.append(key)
+                        continue
                     chunk.append(key)
                     if len(chunk) >= cache.LOOKUP_CHUNK:
                         yield from not_cached(chunk)
