@@ -11,38 +11,31 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from pathlib import Path
-
-from warcio.archiveiterator import ArchiveIterator
+from collections.abc import Mapping
 
 from citecheck.archive.timestamps import end_of_period
 from citecheck.archive.urls import normalize_url
-from citecheck.errors import ReplayError
 from citecheck.models import ArchiveStatus, Capture
+from citecheck.replay import RecordedResponse
 
 _CAPTURE_URI = re.compile(r"^(?P<base>https?://[^/]+)/web/(?P<ts>\d{14})id_/(?P<original>.+)$")
 
 
 class ReplayArchive:
-    """Captures found in a WARC file, looked up like the Wayback Machine's."""
+    """Captures found in a WARC file, looked up like the Wayback Machine's.
 
-    def __init__(self, warc_path: str | Path) -> None:
+    Built from the records `citecheck.replay.read_warc` read for the replay sessions,
+    so the file is read once.
+    """
+
+    def __init__(self, records: Mapping[str, RecordedResponse]) -> None:
         self._captures: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
-        try:
-            with open(warc_path, "rb") as stream:
-                for record in ArchiveIterator(stream):
-                    if record.rec_type != "response":
-                        continue
-                    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-                    match = _CAPTURE_URI.match(uri)
-                    if not match:
-                        continue
-                    status = int(record.http_headers.get_statuscode()) if record.http_headers else 0
-                    self._captures[normalize_url(match["original"])].append(
-                        (match["ts"], uri, status)
-                    )
-        except (OSError, ValueError) as error:
-            raise ReplayError(f"cannot read WARC file {warc_path}: {error}") from error
+        for record in records.values():
+            match = _CAPTURE_URI.match(record.url)
+            if match:
+                self._captures[normalize_url(match["original"])].append(
+                    (match["ts"], record.url, record.status)
+                )
 
     def closest(self, url: str, when: str | None = None) -> Capture:
         try:

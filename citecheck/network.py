@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from citecheck.archive import Wayback
     from citecheck.archive_replay import ReplayArchive
     from citecheck.identifiers.crossref import CrossrefClient
-    from citecheck.replay import WarcRecorder
+    from citecheck.replay import RecordedResponse, WarcRecorder
 
 
 @dataclass(frozen=True)
@@ -78,10 +78,16 @@ class Network:
     def __init__(self, options: RunOptions) -> None:
         self._options = options
         factory: Callable[[], requests.Session] | None = None
+        # The replay WARC is read once, here: its sessions and its archive share the records.
+        self.replay_records: dict[str, RecordedResponse] | None = None
+        self.replay_archive: ReplayArchive | None = None
         if options.replay:
-            from citecheck.replay import replay_session_factory
+            from citecheck.archive_replay import ReplayArchive
+            from citecheck.replay import read_warc, replay_sessions
 
-            factory = replay_session_factory(options.replay)
+            self.replay_records = read_warc(options.replay)
+            factory = replay_sessions(self.replay_records)
+            self.replay_archive = ReplayArchive(self.replay_records)
         self._session_factory = factory
         self.recorder: WarcRecorder | None = None
         if options.record:
@@ -99,11 +105,6 @@ class Network:
             recorder=self.recorder,
             resolve_dns=options.replay is None,
         )
-        self.replay_archive: ReplayArchive | None = None
-        if options.replay:
-            from citecheck.archive_replay import ReplayArchive
-
-            self.replay_archive = ReplayArchive(options.replay)
         # Made on first use (`links` never asks for it): see the `crossref` property.
         self._crossref: CrossrefClient | None = None
         self._crossref_lock = threading.Lock()

@@ -44,7 +44,6 @@ from citecheck.models import (
     VerdictLabel,
 )
 from citecheck.network import Network, RunOptions
-from citecheck.replay import read_warc
 from citecheck.schema import ReportJSON
 from citecheck.store import Store
 from citecheck.text import extract_source, source_from_text
@@ -344,8 +343,8 @@ def candidate_sources(options: RunOptions, network: Network) -> list[tuple[str, 
         reference, text, _ = load_source(spec, network)
         if text is not None and text.sentences:
             found.append((reference.url or spec, text))
-    if options.replay is not None:
-        for record in read_warc(options.replay).values():
+    if network.replay_records is not None:  # the WARC the network has read already
+        for record in network.replay_records.values():
             kind = dict((k.lower(), v) for k, v in record.headers).get("content-type", "")
             if record.status == 200 and ("html" in kind or "text" in kind):
                 text = extract_source(record.body, kind, record.url)

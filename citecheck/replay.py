@@ -154,7 +154,11 @@ def replay_session_factory(warc_path: str | Path) -> Callable[[], requests.Sessi
     The file is read once, here: a missing or unreadable file raises ReplayError now.
     A URL not in the WARC raises NotInReplayArchive (a requests ConnectionError).
     """
-    records = read_warc(warc_path)
+    return replay_sessions(read_warc(warc_path))
+
+
+def replay_sessions(records: Mapping[str, RecordedResponse]) -> Callable[[], requests.Session]:
+    """Sessions answered from records `read_warc` has already read."""
 
     def make_session() -> requests.Session:
         session = requests.Session()

@@ -11,7 +11,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from citecheck.errors import ReplayError
 from citecheck.fetch import Fetcher, FetchOptions
-from citecheck.models import LinkStatus
+from citecheck.models import ArchiveStatus, LinkStatus
+from citecheck.network import Network, RunOptions
 from citecheck.replay import (
     WarcRecorder,
     read_warc,
@@ -170,3 +171,38 @@ def test_replaying_a_directory_is_a_replay_error(tmp_path: Path) -> None:
 def test_recording_into_a_missing_directory_is_a_replay_error(tmp_path: Path) -> None:
     with pytest.raises(ReplayError, match="cannot write WARC file"):
         WarcRecorder(tmp_path / "no" / "such" / "dir.warc.gz")
+
+
+def test_replay_network_answers_pages_and_captures_from_one_set_of_records(
+    tmp_path: Path,
+) -> None:
+    warc = tmp_path / "replay.warc.gz"
+    wayback = "https://web.archive.org/web"
+    write_warc(
+        warc,
+        [
+            ("https://tides.example/", 200, list(HTML.items()), b"<p>live</p>"),
+            (f"{wayback}/20190101000000id_/https://tides.example/", 200, [], b"<p>early</p>"),
+            (f"{wayback}/20200101000000id_/https://tides.example/", 404, [], b"gone"),
+            (f"{wayback}/20210101000000id_/https://tides.example/", 200, [], b"<p>late</p>"),
+        ],
+    )
+    network = Network(RunOptions(replay=warc, archive=False))
+    try:
+        assert network.replay_records is not None
+        assert network.replay_records == read_warc(warc)
+        page = network.fetcher.fetch("https://tides.example/")
+        before = network.lookup("https://tides.example", "2020-06")
+        after = network.lookup("http://www.tides.example/", "2018")
+        missing = network.lookup("https://other.example/", "2020")
+    finally:
+        network.close()
+
+    assert page.status is LinkStatus.OK and page.body == b"<p>live</p>"
+    # the 200 capture closest before the date (the 2020 capture recorded a 404) ...
+    assert before is not None and before.status is ArchiveStatus.FOUND
+    assert before.timestamp == "20190101000000"
+    assert before.url == f"{wayback}/20190101000000/https://tides.example/"
+    # ... else the closest after it
+    assert after is not None and after.timestamp == "20190101000000"
+    assert missing is not None and missing.status is ArchiveStatus.NOT_FOUND
