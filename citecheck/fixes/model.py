@@ -6,6 +6,11 @@ from dataclasses import dataclass
 
 WIKITEXT_PARAMS = "wikitext-params"
 REPLACE_URL = "replace-url"
+# The text of a wikitext fix for a citation that has its archive link already: the
+# writer then only marks the link dead.
+MARK_DEAD_ONLY = "|url-status=dead"
+# url-status (or old deadurl) values that already say the link is dead.
+DEAD_URL_STATUSES = frozenset({"dead", "yes", "true", "y", "usurped", "unfit"})
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from citecheck.fixes.model import REPLACE_URL, WIKITEXT_PARAMS, Fix
+from citecheck.fixes.model import (
+    DEAD_URL_STATUSES,
+    MARK_DEAD_ONLY,
+    REPLACE_URL,
+    WIKITEXT_PARAMS,
+    Fix,
+)
 from citecheck.models import ArchiveStatus, Capture, LinkStatus, Reference
 
 # Kinds whose fix replaces the URL in place; wikitext gets parameters instead.
 URL_REPLACING_KINDS = frozenset({"markdown", "html", "plaintext"})
-_DEAD_VALUES = frozenset({"dead", "yes", "true", "y", "usurped", "unfit"})
 
 
 def iso_date(timestamp: str) -> str:
@@ -31,7 +36,7 @@ def suggest_fix(
     if reference.archive_url:
         # Only a {{cite …}} (reference.kind set) has a url-status to set.
         status = (reference.url_status or "").lower()
-        if document_kind != "wikitext" or not reference.kind or status in _DEAD_VALUES:
+        if document_kind != "wikitext" or not reference.kind or status in DEAD_URL_STATUSES:
             return None
         return Fix(
             reference_id=reference.id,
@@ -39,7 +44,7 @@ def suggest_fix(
             original_url=reference.url,
             archive_url=reference.archive_url,
             archive_date=reference.archive_date or "",
-            text="|url-status=dead",
+            text=MARK_DEAD_ONLY,
         )
     if capture is None or capture.status is not ArchiveStatus.FOUND:
         return None

@@ -17,12 +17,11 @@ from mwparserfromhell.nodes import ExternalLink, Template
 from mwparserfromhell.nodes.extras import Parameter
 
 from citecheck.documents.wikitext_refs import is_cite_template
-from citecheck.fixes.model import WIKITEXT_PARAMS, Fix
+from citecheck.fixes.model import DEAD_URL_STATUSES, MARK_DEAD_ONLY, WIKITEXT_PARAMS, Fix
 
 ARCHIVE_URL_NAMES = ("archive-url", "archiveurl", "archive_url")
 ARCHIVE_DATE_NAMES = ("archive-date", "archivedate", "archive_date")
 URL_STATUS_NAMES = ("url-status", "deadurl", "dead-url")
-_DEAD_VALUES = frozenset({"dead", "yes", "true", "y", "usurped", "unfit"})
 
 
 def apply_wikitext_fixes(text: str, fixes: Sequence[Fix]) -> tuple[str, set[Fix]]:
@@ -39,17 +38,17 @@ def apply_wikitext_fixes(text: str, fixes: Sequence[Fix]) -> tuple[str, set[Fix]
         fix = wanted.get(str(url_param.value).strip())
         if fix is None:
             continue
-        if fix.text != "|url-status=dead":
+        if fix.text != MARK_DEAD_ONLY:
             _set(template, ARCHIVE_URL_NAMES, fix.archive_url)
             if fix.archive_date:
                 _set(template, ARCHIVE_DATE_NAMES, fix.archive_date)
         status = _find(template, URL_STATUS_NAMES)
-        if status is None or str(status.value).strip().lower() not in _DEAD_VALUES:
+        if status is None or str(status.value).strip().lower() not in DEAD_URL_STATUSES:
             _set(template, URL_STATUS_NAMES, "dead")
         applied.add(fix)
     for link in code.filter_external_links(recursive=True):
         fix = wanted.get(str(link.url).strip())
-        if fix is None or fix.text == "|url-status=dead" or _inside_template(code, link):
+        if fix is None or fix.text == MARK_DEAD_ONLY or _inside_template(code, link):
             continue
         if _followed_by_webarchive(code, link):
             applied.add(fix)  # fixed already (by an earlier run)
