@@ -173,8 +173,7 @@ def _load(
 ) -> list[Check] | None:
     """Checks from loading the capture; None when there is nothing to load it with."""
     if wayback is not None and parsed.archive == "wayback" and parsed.timestamp and parsed.original:
-        target = f"{wayback.base_url}/web/{parsed.timestamp}id_/{parsed.original}"
-        loaded, memento = wayback.fetch_archived(target)
+        loaded, memento = wayback.fetch_archived(wayback.raw_url(parsed.timestamp, parsed.original))
     elif fetch is not None:
         loaded, memento = fetch(parsed.url), None
     else:

@@ -41,6 +41,7 @@ from waybackpy.exceptions import BlockedSiteError, WaybackError
 from citecheck.archive.ratelimit import DEFAULT_PAUSE_AFTER_429, RateLimiter
 from citecheck.archive.timestamps import end_of_period, is_timestamp
 from citecheck.errors import UsageError
+from citecheck.fetch.classify import BLOCKED_CODES
 from citecheck.models import ArchiveStatus, Capture, Fetch, LinkStatus, Redirect
 
 DEFAULT_WAYBACK_URL = "https://web.archive.org"
@@ -56,7 +57,6 @@ _METHOD_NAMES = {"cdx": "CDX", "redirect": "redirect method", "availability": "a
 USABLE_CAPTURE_STATUSES = frozenset({200, 203, 206})
 USABLE_CAPTURE_FILTER = "statuscode:20[036]"
 _CAPTURE_PATH = re.compile(r"/web/(?P<timestamp>\d{14})(?:[a-z]{2}_)?/(?P<url>.+)$", re.DOTALL)
-_BLOCKED_STATUSES = frozenset({401, 403, 429, 451})
 
 
 def wayback_base_url(option: str | None = None) -> str:
@@ -172,7 +172,12 @@ class Wayback:
             _, found, rest = capture.url.partition(prefix)
             if found and rest:
                 original = rest  # the exact URL the archive recorded (scheme, www, …)
-        return f"{self.base_url}/web/{capture.timestamp}id_/{original}"
+        return self.raw_url(capture.timestamp or "", original)
+
+    def raw_url(self, timestamp: str, original: str) -> str:
+        """A capture's original bytes, without the archive's toolbar or rewriting:
+        {base}/web/{timestamp}id_/{original}."""
+        return f"{self.base_url}/web/{timestamp}id_/{original}"
 
     def _closest_from_cdx(self, url: str, target: str) -> Capture | None:
         chosen = self._cdx_query(url, target, to_timestamp=target)
@@ -240,7 +245,7 @@ class Wayback:
         first = self._get(
             self.playback_limiter,
             "redirect method",
-            f"{self.base_url}/web/{target}id_/{url}",
+            self.raw_url(target, url),
             stream=True,
         )
         with first:
@@ -266,7 +271,7 @@ class Wayback:
             second = self._get(
                 self.playback_limiter,
                 "redirect method",
-                f"{self.base_url}/web/{timestamp}id_/{original}",
+                self.raw_url(timestamp, original),
                 stream=True,
             )
             with second:
@@ -495,6 +500,6 @@ def _read_capped(response: requests.Response, max_bytes: int) -> tuple[bytes, bo
 def _link_status(code: int, redirected: bool) -> LinkStatus:
     if 200 <= code < 300:
         return LinkStatus.REDIRECTED if redirected else LinkStatus.OK
-    if code in _BLOCKED_STATUSES:
+    if code in BLOCKED_CODES:
         return LinkStatus.BLOCKED
     return LinkStatus.BROKEN
