@@ -83,6 +83,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from citecheck.archive import Wayback
+
 CaptureTuple = tuple[str, str, str, str, bytes]
 
 FAKE_TOOLBAR = b"<!-- fake wayback toolbar -->"
@@ -133,6 +135,17 @@ class _Capture:
             "length": str(len(self.body)),
         }
         return values[name]
+
+
+def fast_client(base_url: str, **options: Any) -> Wayback:
+    """A Wayback client for the fake: no rate limits, a 5 s timeout; `options` override."""
+    settings: dict[str, Any] = {
+        "cdx_per_minute": float("inf"),
+        "availability_per_minute": float("inf"),
+        "playback_per_minute": float("inf"),
+        "timeout": 5.0,
+    } | options
+    return Wayback(base_url, **settings)
 
 
 def url_key(url: str) -> str:

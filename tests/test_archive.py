@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import requests
-from fake_wayback import FAKE_TOOLBAR, CaptureTuple, FakeWayback
+from fake_wayback import FAKE_TOOLBAR, CaptureTuple, FakeWayback, fast_client
 
 from citecheck.archive import (
     DEFAULT_WAYBACK_URL,
@@ -40,17 +40,6 @@ def fake() -> Iterator[FakeWayback]:
         yield server
 
 
-def client(base_url: str, **options: Any) -> Wayback:
-    settings: dict[str, Any] = {
-        "cdx_per_minute": float("inf"),
-        "availability_per_minute": float("inf"),
-        "playback_per_minute": float("inf"),
-        "pause_after_429": 60.0,
-        "timeout": 5.0,
-    } | options
-    return Wayback(base_url, **settings)
-
-
 # The chain without the redirect method: the tests of the availability fallback.
 CDX_THEN_AVAILABILITY = ("cdx", "availability")
 
@@ -59,7 +48,7 @@ CDX_THEN_AVAILABILITY = ("cdx", "availability")
 
 
 def test_capture_before_the_date_beats_a_closer_one_after(fake: FakeWayback) -> None:
-    capture = client(fake.base_url).closest(STORY, "2019-08-17")
+    capture = fast_client(fake.base_url).closest(STORY, "2019-08-17")
 
     assert capture.status is ArchiveStatus.FOUND
     assert capture.timestamp == "20190801120000"
@@ -70,13 +59,13 @@ def test_capture_before_the_date_beats_a_closer_one_after(fake: FakeWayback) -> 
 
 def test_a_date_means_the_whole_period_it_names(fake: FakeWayback) -> None:
     # "2019-08" runs to the end of August: the capture of 08-18 is "before" it.
-    capture = client(fake.base_url).closest(STORY, "2019-08")
+    capture = fast_client(fake.base_url).closest(STORY, "2019-08")
 
     assert capture.timestamp == "20190818000000"
 
 
 def test_closest_after_the_date_when_nothing_before(fake: FakeWayback) -> None:
-    capture = client(fake.base_url).closest(LATE, "2019-06-01")
+    capture = fast_client(fake.base_url).closest(LATE, "2019-06-01")
 
     assert capture.status is ArchiveStatus.FOUND
     assert capture.timestamp == "20200101000000"
@@ -84,13 +73,13 @@ def test_closest_after_the_date_when_nothing_before(fake: FakeWayback) -> None:
 
 
 def test_no_date_means_now(fake: FakeWayback) -> None:
-    capture = client(fake.base_url).closest(LATE)
+    capture = fast_client(fake.base_url).closest(LATE)
 
     assert capture.timestamp == "20210301000000"
 
 
 def test_not_found_when_the_archive_has_nothing(fake: FakeWayback) -> None:
-    capture = client(fake.base_url).closest("https://never.example/", "2019")
+    capture = fast_client(fake.base_url).closest("https://never.example/", "2019")
 
     assert capture.status is ArchiveStatus.NOT_FOUND
     assert capture.url is None
@@ -100,13 +89,13 @@ def test_not_found_when_the_archive_has_nothing(fake: FakeWayback) -> None:
 def test_captures_that_recorded_an_error_are_not_usable() -> None:
     captures: list[CaptureTuple] = [(STORY, "20190101000000", "404", "text/html", b"gone")]
     with FakeWayback(captures=captures) as fake:
-        capture = client(fake.base_url).closest(STORY, "2019-08-17")
+        capture = fast_client(fake.base_url).closest(STORY, "2019-08-17")
 
     assert capture.status is ArchiveStatus.NOT_FOUND
 
 
 def test_cdx_query_asks_for_the_200_capture_closest_before(fake: FakeWayback) -> None:
-    client(fake.base_url).closest(STORY, "2019-08-17")
+    fast_client(fake.base_url).closest(STORY, "2019-08-17")
 
     query = fake.requests[0].query
     assert fake.requests[0].family == "cdx"
@@ -139,7 +128,7 @@ def test_every_request_carries_our_user_agent(fake: FakeWayback) -> None:
 def test_site_excluded_from_the_archive_is_not_found(fake: FakeWayback) -> None:
     fake.blocked.add(STORY)
 
-    capture = client(fake.base_url).closest(STORY, "2019-08-17")
+    capture = fast_client(fake.base_url).closest(STORY, "2019-08-17")
 
     assert capture.status is ArchiveStatus.NOT_FOUND
     assert capture.error is not None and "excluded" in capture.error
@@ -147,14 +136,14 @@ def test_site_excluded_from_the_archive_is_not_found(fake: FakeWayback) -> None:
 
 @pytest.mark.parametrize("url", ["", "ftp://files.example/a", "news.example/story"])
 def test_a_url_that_is_not_http_is_unknown_and_not_asked(fake: FakeWayback, url: str) -> None:
-    capture = client(fake.base_url).closest(url, "2019")
+    capture = fast_client(fake.base_url).closest(url, "2019")
 
     assert capture.status is ArchiveStatus.UNKNOWN
     assert fake.requests == []
 
 
 def test_an_unreadable_date_is_unknown_and_not_asked(fake: FakeWayback) -> None:
-    capture = client(fake.base_url).closest(STORY, "last Tuesday")
+    capture = fast_client(fake.base_url).closest(STORY, "last Tuesday")
 
     assert capture.status is ArchiveStatus.UNKNOWN
     assert capture.error is not None and "last Tuesday" in capture.error
@@ -167,7 +156,7 @@ def test_an_unreadable_date_is_unknown_and_not_asked(fake: FakeWayback) -> None:
 def test_cdx_503_falls_back_to_the_availability_api(fake: FakeWayback) -> None:
     fake.fail_cdx = 503
 
-    capture = client(fake.base_url, lookup_methods=CDX_THEN_AVAILABILITY).closest(
+    capture = fast_client(fake.base_url, lookup_methods=CDX_THEN_AVAILABILITY).closest(
         STORY, "2019-08-17"
     )
 
@@ -183,7 +172,7 @@ def test_cdx_503_and_availability_503_is_unknown(fake: FakeWayback) -> None:
     fake.fail_cdx = 503
     fake.fail_availability = 503
 
-    capture = client(fake.base_url, lookup_methods=CDX_THEN_AVAILABILITY).closest(
+    capture = fast_client(fake.base_url, lookup_methods=CDX_THEN_AVAILABILITY).closest(
         STORY, "2019-08-17"
     )
 
@@ -194,7 +183,7 @@ def test_cdx_503_and_availability_503_is_unknown(fake: FakeWayback) -> None:
 def test_empty_availability_answer_during_a_cdx_outage_is_unknown(fake: FakeWayback) -> None:
     fake.fail_cdx = 503
 
-    capture = client(fake.base_url, lookup_methods=CDX_THEN_AVAILABILITY).closest(
+    capture = fast_client(fake.base_url, lookup_methods=CDX_THEN_AVAILABILITY).closest(
         "https://never.example/", "2019"
     )
 
@@ -204,7 +193,7 @@ def test_empty_availability_answer_during_a_cdx_outage_is_unknown(fake: FakeWayb
 def test_garbage_json_is_unknown(fake: FakeWayback) -> None:
     fake.garbage = True
 
-    capture = client(fake.base_url, lookup_methods=CDX_THEN_AVAILABILITY).closest(
+    capture = fast_client(fake.base_url, lookup_methods=CDX_THEN_AVAILABILITY).closest(
         STORY, "2019-08-17"
     )
 
@@ -216,7 +205,7 @@ def test_timeout_is_unknown(fake: FakeWayback) -> None:
     # The fake would answer (FOUND) after 3 s; a client without a timeout would wait.
     fake.delay = 3.0
 
-    capture = client(fake.base_url, timeout=0.2).closest(STORY, "2019-08-17")
+    capture = fast_client(fake.base_url, timeout=0.2).closest(STORY, "2019-08-17")
 
     assert capture.status is ArchiveStatus.UNKNOWN
     assert capture.error is not None and "timed out" in capture.error
@@ -227,7 +216,7 @@ def test_connection_refused_is_unknown() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
 
-    capture = client(f"http://127.0.0.1:{port}").closest(STORY, "2019")
+    capture = fast_client(f"http://127.0.0.1:{port}").closest(STORY, "2019")
 
     assert capture.status is ArchiveStatus.UNKNOWN
 
@@ -235,7 +224,7 @@ def test_connection_refused_is_unknown() -> None:
 def test_429_is_unknown_and_pauses_the_family(fake: FakeWayback) -> None:
     fake.fail_cdx = 429
     fake.fail_availability = 429
-    wayback = client(fake.base_url, pause_after_429=60.0, lookup_methods=CDX_THEN_AVAILABILITY)
+    wayback = fast_client(fake.base_url, pause_after_429=60.0, lookup_methods=CDX_THEN_AVAILABILITY)
 
     first = wayback.closest(STORY, "2019-08-17")
     asked = len(fake.requests)
@@ -251,7 +240,7 @@ def test_429_is_unknown_and_pauses_the_family(fake: FakeWayback) -> None:
 
 def test_cdx_429_pauses_cdx_only(fake: FakeWayback) -> None:
     fake.fail_cdx = 429
-    wayback = client(fake.base_url, lookup_methods=CDX_THEN_AVAILABILITY)
+    wayback = fast_client(fake.base_url, lookup_methods=CDX_THEN_AVAILABILITY)
 
     first = wayback.closest(STORY, "2019-08-17")
     fake.fail_cdx = None
@@ -267,14 +256,14 @@ def test_cdx_429_pauses_cdx_only(fake: FakeWayback) -> None:
 
 
 def test_original_url_is_the_id_form(fake: FakeWayback) -> None:
-    wayback = client(fake.base_url)
+    wayback = fast_client(fake.base_url)
     capture = wayback.closest(STORY, "2019-08-17")
 
     assert wayback.original_url(capture) == f"{fake.base_url}/web/20190801120000id_/{STORY}"
 
 
 def test_fetch_original_returns_the_captured_bytes(fake: FakeWayback) -> None:
-    wayback = client(fake.base_url)
+    wayback = fast_client(fake.base_url)
 
     fetched = wayback.fetch_original(wayback.closest(STORY, "2019-08-17"))
 
@@ -290,7 +279,7 @@ def test_fetch_original_returns_the_captured_bytes(fake: FakeWayback) -> None:
 def test_fetch_original_follows_the_archive_to_the_exact_capture(fake: FakeWayback) -> None:
     capture = Capture(STORY, ArchiveStatus.FOUND, timestamp="20190802000000")
 
-    fetched = client(fake.base_url).fetch_original(capture)
+    fetched = fast_client(fake.base_url).fetch_original(capture)
 
     assert fetched.status is LinkStatus.REDIRECTED
     assert fetched.body == b"<p>Two weeks before</p>"
@@ -310,7 +299,7 @@ def test_fetch_original_caps_the_body(fake: FakeWayback) -> None:
 def test_fetch_original_without_a_capture_asks_nothing(fake: FakeWayback) -> None:
     missing = Capture(STORY, ArchiveStatus.NOT_FOUND)
 
-    fetched = client(fake.base_url).fetch_original(missing)
+    fetched = fast_client(fake.base_url).fetch_original(missing)
 
     assert fetched.status is LinkStatus.NO_URL
     assert fetched.body is None
@@ -323,7 +312,7 @@ def test_fetch_original_without_a_capture_asks_nothing(fake: FakeWayback) -> Non
 def test_fetch_original_reports_playback_failures(
     fake: FakeWayback, failure: int, status: LinkStatus
 ) -> None:
-    wayback = client(fake.base_url)
+    wayback = fast_client(fake.base_url)
     capture = wayback.closest(STORY, "2019-08-17")
     fake.fail_playback = failure
 
@@ -334,7 +323,7 @@ def test_fetch_original_reports_playback_failures(
 
 
 def test_fetch_original_timeout_is_a_status(fake: FakeWayback) -> None:
-    wayback = client(fake.base_url, timeout=0.2)
+    wayback = fast_client(fake.base_url, timeout=0.2)
     capture = wayback.closest(STORY, "2019-08-17")
     fake.delay = 3.0
 
@@ -488,7 +477,7 @@ def test_fake_playback_redirects_to_the_nearest_capture(fake: FakeWayback) -> No
 
 
 def test_one_client_serves_many_threads(fake: FakeWayback) -> None:
-    wayback = client(fake.base_url, cdx_per_minute=60_000)
+    wayback = fast_client(fake.base_url, cdx_per_minute=60_000)
     urls = [STORY, LATE, "https://never.example/"] * 10
 
     with ThreadPoolExecutor(max_workers=8) as pool:

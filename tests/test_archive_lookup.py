@@ -4,10 +4,9 @@ against the fake Wayback Machine on 127.0.0.1."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from fake_wayback import CaptureTuple, FakeWayback
+from fake_wayback import CaptureTuple, FakeWayback, fast_client
 from httpservers import Route, serve
 
 from citecheck.archive import MementoArchives, TimeGate, Wayback, timegate_from_spec
@@ -35,23 +34,13 @@ def fake() -> Iterator[FakeWayback]:
         yield server
 
 
-def client(base_url: str, **options: Any) -> Wayback:
-    settings: dict[str, Any] = {
-        "cdx_per_minute": float("inf"),
-        "availability_per_minute": float("inf"),
-        "playback_per_minute": float("inf"),
-        "timeout": 5.0,
-    } | options
-    return Wayback(base_url, **settings)
-
-
 # --- the redirect method ------------------------------------------------------------
 
 
 def test_cdx_outage_falls_back_to_the_redirect_method(fake: FakeWayback) -> None:
     fake.fail_cdx = 503
 
-    capture = client(fake.base_url).closest(STORY, "2019-08-17")
+    capture = fast_client(fake.base_url).closest(STORY, "2019-08-17")
 
     assert capture.status is ArchiveStatus.FOUND
     assert capture.timestamp == "20190818000000"  # the nearest, in either direction
@@ -65,7 +54,7 @@ def test_cdx_outage_falls_back_to_the_redirect_method(fake: FakeWayback) -> None
 def test_redirect_method_reads_location_without_following(fake: FakeWayback) -> None:
     fake.fail_cdx = 503
 
-    client(fake.base_url, lookup_methods=("redirect",)).closest(STORY, "2019-08-17")
+    fast_client(fake.base_url, lookup_methods=("redirect",)).closest(STORY, "2019-08-17")
 
     # Following would have fetched the capture's body once more through the redirect.
     assert fake.count("playback") == 2
@@ -76,7 +65,7 @@ def test_redirect_method_passes_on_when_the_nearest_capture_is_an_error(
 ) -> None:
     fake.fail_cdx = 503
 
-    capture = client(fake.base_url).closest(ERRORED, "2020-01-01")
+    capture = fast_client(fake.base_url).closest(ERRORED, "2020-01-01")
 
     # The redirect method only knows the nearest capture (a 404); availability knows 200s.
     assert capture.status is ArchiveStatus.FOUND
@@ -87,7 +76,7 @@ def test_redirect_method_passes_on_when_the_nearest_capture_is_an_error(
 def test_redirect_method_404_is_not_archived(fake: FakeWayback) -> None:
     fake.fail_cdx = 503
 
-    capture = client(fake.base_url).closest("https://never.example/", "2019")
+    capture = fast_client(fake.base_url).closest("https://never.example/", "2019")
 
     assert capture.status is ArchiveStatus.NOT_FOUND
     assert fake.count("availability") == 0
@@ -99,7 +88,7 @@ def test_every_method_failing_is_unknown(fake: FakeWayback, failure: int) -> Non
     fake.fail_playback = failure
     fake.fail_availability = failure
 
-    capture = client(fake.base_url).closest(STORY, "2019-08-17")
+    capture = fast_client(fake.base_url).closest(STORY, "2019-08-17")
 
     assert capture.status is ArchiveStatus.UNKNOWN
     error = capture.error or ""
@@ -109,7 +98,7 @@ def test_every_method_failing_is_unknown(fake: FakeWayback, failure: int) -> Non
 def test_a_429_on_the_redirect_method_pauses_playback(fake: FakeWayback) -> None:
     fake.fail_cdx = 503
     fake.fail_playback = 429
-    wayback = client(fake.base_url, pause_after_429=60.0)
+    wayback = fast_client(fake.base_url, pause_after_429=60.0)
 
     wayback.closest(STORY, "2019-08-17")
     asked = fake.count("playback")
@@ -126,7 +115,7 @@ def test_unknown_lookup_method_is_a_usage_error() -> None:
 
 
 def test_cdx_accepts_206_captures_as_iabot_does(fake: FakeWayback) -> None:
-    capture = client(fake.base_url).closest(PARTIAL, "2020-06-01")
+    capture = fast_client(fake.base_url).closest(PARTIAL, "2020-06-01")
 
     assert capture.status is ArchiveStatus.FOUND
     assert capture.http_status == 206
@@ -140,7 +129,7 @@ def test_outage_in_the_middle_of_a_run_never_says_not_archived(fake: FakeWayback
     for url in urls:
         fake.add((url, "20190101000000", "200", "text/html", b"<p>kept</p>"))
     fake.fail_after = 6  # a few lookups succeed, then every endpoint answers 503
-    wayback = client(fake.base_url)
+    wayback = fast_client(fake.base_url)
 
     captures = [wayback.closest(url, "2019-06-01") for url in urls]
 
