@@ -291,6 +291,20 @@ def test_quote_not_in_the_source_is_flagged(pilot_article: SourceText) -> None:
     assert "quote_not_found" in _check_names(verdict)
 
 
+def test_page_checks_judged_claim_after_claim_keep_each_page_apart() -> None:
+    # A page's folded text is kept between claims: it must never answer for another page.
+    harbour = source_from_text("Ada Vell said the harbour of Dunmere will close for repairs.")
+    ferry = source_from_text("The ferry to Gull Rock stopped running in the winter storms.")
+    reference = Reference(id="r1", marker="1", quote="the harbour of Dunmere will close")
+    for _ in range(2):
+        on_harbour = _check_names(_judge("It closed.", harbour, reference=reference,
+                                         subject="Ada Vell"))
+        on_ferry = _check_names(_judge("It closed.", ferry, reference=reference,
+                                       subject="Ada Vell"))
+        assert "quote_not_found" not in on_harbour and "subject_absent" not in on_harbour
+        assert "quote_not_found" in on_ferry and "subject_absent" in on_ferry
+
+
 # --- bounds -----------------------------------------------------------------------------
 
 

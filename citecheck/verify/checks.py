@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from citecheck.models import Check, Level, SourceText
-from citecheck.verify.terms import STOP_WORDS, fold
+from citecheck.verify.terms import STOP_WORDS, fold, squash
 
 _MONTHS = {
     name: number
@@ -119,6 +120,22 @@ def anachronism(
 _SUBJECT_TOKEN = re.compile(r"[^\W\d_]{3,}")
 
 
+# A page is read by several checks and, in `judge`, once per claim: its whole text is
+# folded once (a str caches its own hash, so a hit costs no pass over the text).
+PAGE_CACHE_SIZE = 32
+
+
+@lru_cache(maxsize=PAGE_CACHE_SIZE)
+def squashed_page(text: str) -> str:
+    """`squash` of a page's whole text, kept for the next check of the same page."""
+    return squash(text)
+
+
+@lru_cache(maxsize=PAGE_CACHE_SIZE)
+def _folded_page(title: str | None, text: str) -> str:
+    return fold(" ".join(filter(None, (title, text))))
+
+
 def subject_tokens(subject: str) -> list[str]:
     """The distinctive words of an article's subject: no disambiguator, no stop words."""
     bare = re.sub(r"\([^)]*\)", " ", subject)
@@ -135,7 +152,7 @@ def subject_absent(subject: str | None, source: SourceText) -> Check | None:
     tokens = subject_tokens(subject)
     if not tokens:
         return None
-    haystack = fold(" ".join(filter(None, (source.title, source.text))))
+    haystack = _folded_page(source.title, source.text)
     present = [token for token in tokens if re.search(rf"\b{re.escape(token)}", haystack)]
     # The last word (a surname, "Hastings" in "Battle of Hastings") is the distinctive one;
     # otherwise most of the words must appear, so a shared first name is not enough.
@@ -149,12 +166,7 @@ def subject_absent(subject: str | None, source: SourceText) -> Check | None:
 
 QUOTE_FOUND_AT = 90.0  # rapidfuzz partial_ratio: tolerates typography and small slips
 QUOTE_WORDS_FOUND = 0.9  # share of the quote's words that must appear, in order, close together
-_NON_WORD = re.compile(r"[\W_]+")
 _MAX_QUOTE_HAYSTACK_WORDS = 300_000
-
-
-def _squash(text: str) -> str:
-    return _NON_WORD.sub(" ", fold(text)).strip()
 
 
 def _words_in_order(needle: list[str], haystack: list[str]) -> bool:
@@ -186,7 +198,7 @@ def quote_not_found(quote: str | None, source: SourceText) -> Check | None:
     """The reference's quote is not in the source, even allowing small differences."""
     if not quote or not quote.strip() or not source.text:
         return None
-    needle, haystack = _squash(quote), _squash(source.text)
+    needle, haystack = squash(quote), squashed_page(source.text)
     if not needle or needle in haystack:
         return None
     similarity = fuzz.partial_ratio(needle, haystack, score_cutoff=QUOTE_FOUND_AT)

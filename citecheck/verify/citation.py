@@ -10,24 +10,26 @@ on positive evidence: a page that says nothing about itself raises nothing.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
 
 from citecheck.dates import normalize_date
 from citecheck.models import Check, Level, Reference, SourceText
-from citecheck.verify.checks import parse_iso_date, quote_not_found, subject_absent
-from citecheck.verify.terms import fold
+from citecheck.verify.checks import (
+    parse_iso_date,
+    quote_not_found,
+    squashed_page,
+    subject_absent,
+)
+from citecheck.verify.terms import fold, squash
 
 TITLE_SIMILAR_AT = 60.0  # rapidfuzz token_set_ratio: "Title | Site" still matches "Title"
 NAME_SIMILAR_AT = 80.0
 DATE_TOLERANCE_DAYS = 2  # time zones and "updated" stamps move a day or two
 MIRROR_SHARED_SENTENCES = 3  # article sentences found verbatim in the source
 _WORD = re.compile(r"[^\W_]+")
-
-
-def _squash(text: str) -> str:
-    return " ".join(_WORD.findall(fold(text)))
 
 
 def _compact(text: str) -> str:
@@ -53,7 +55,7 @@ def _names_match(cited: str, page: str) -> bool:
     a, b = _compact(cited), _compact(page)
     if not a or not b or a in b or b in a:
         return True
-    return fuzz.token_set_ratio(_squash(cited), _squash(page)) >= NAME_SIMILAR_AT
+    return fuzz.token_set_ratio(squash(cited), squash(page)) >= NAME_SIMILAR_AT
 
 
 def _work_matches_host(work: str, host: str) -> bool:
@@ -68,10 +70,10 @@ def _work_matches_host(work: str, host: str) -> bool:
 def title_mismatch(reference: Reference, source: SourceText) -> Check | None:
     if not reference.title or not source.title:
         return None
-    cited, page = _squash(reference.title), _squash(source.title)
+    cited, page = squash(reference.title), squash(source.title)
     if not cited or not page or fuzz.token_set_ratio(cited, page) >= TITLE_SIMILAR_AT:
         return None
-    if fuzz.partial_ratio(cited, _squash(" ".join(source.sentences[:5]))) >= 90:
+    if fuzz.partial_ratio(cited, squash(" ".join(source.sentences[:5]))) >= 90:
         return None  # the page's own headline (in its text) is the cited title
     return Check("title_mismatch", Level.WARNING,
                  f"the citation's title is {reference.title!r}; the page's is {source.title!r}")
@@ -115,7 +117,7 @@ def author_mismatch(reference: Reference, source: SourceText) -> Check | None:
     """None of the cited authors is the page's author (nor named at its top)."""
     if not reference.authors or not source.author:
         return None
-    byline = _squash(" ".join([source.author, *source.sentences[:8]]))
+    byline = squash(" ".join([source.author, *source.sentences[:8]]))
     surnames = [s for s in (_surname(a) for a in reference.authors) if len(s) > 1]
     if not surnames or any(re.search(rf"\b{re.escape(s)}\b", byline) for s in surnames):
         return None
@@ -141,15 +143,17 @@ def work_mismatch(reference: Reference, source: SourceText) -> Check | None:
                  f"the citation's work is {cited!r}; the page is from {source.site_name!r}")
 
 
+@lru_cache(maxsize=4)  # the same article is compared with each of its references' pages
+def _long_article_sentences(article_text: str) -> tuple[str, ...]:
+    """The article's sentences of eight words or more, squashed."""
+    squashed = (squash(s) for s in re.split(r"(?<=[.!?])\s+", article_text)[:2000])
+    return tuple(sentence for sentence in squashed if len(sentence.split()) >= 8)
+
+
 def _article_sentences_in(article_text: str, source: SourceText) -> int:
     """How many of the article's longer sentences the source contains word for word."""
-    haystack = _squash(source.text or " ".join(source.sentences))
-    count = 0
-    for sentence in re.split(r"(?<=[.!?])\s+", article_text)[:2000]:
-        squashed = _squash(sentence)
-        if len(squashed.split()) >= 8 and squashed in haystack:
-            count += 1
-    return count
+    haystack = squashed_page(source.text or " ".join(source.sentences))
+    return sum(1 for sentence in _long_article_sentences(article_text) if sentence in haystack)
 
 
 def wikipedia_mirror(

@@ -72,6 +72,14 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def squash(text: str) -> str:
+    """Folded, every run of other characters one space: "Zoë's ship!" -> "zoe s ship"."""
+    return _NON_WORD.sub(" ", fold(text)).strip()
+
+
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
