@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pdfs import pdf_bytes
 
 from citecheck.models import Claim, SourceText, VerdictLabel
 from citecheck.text import extract_source, source_from_text
@@ -37,17 +38,7 @@ def _scanned_pdf() -> bytes:
         b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream",
         b"<< /Length 33 >>\nstream\nq 612 0 0 792 0 0 cm /Im1 Do Q\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref_at = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref_at}\n"\
-        .encode() + b"%%EOF\n"
-    return bytes(out)
+    return pdf_bytes(objects)
 
 
 def test_a_scanned_pdf_is_unverifiable_and_says_why() -> None:
