@@ -44,8 +44,9 @@ def content_drift(
     """
     if live is None or archived is None or not live.text.strip() or not archived.text.strip():
         return None
-    on_live = judge(claim, live, reference=reference).verdict
-    on_archived = judge(claim, archived, reference=reference).verdict
+    # only the verdicts are compared: the per-reference checks would be thrown away
+    on_live = judge(claim, live, reference=reference, citation_checks=False).verdict
+    on_archived = judge(claim, archived, reference=reference, citation_checks=False).verdict
     when = f" (accessed {reference.access_date})" if reference.access_date else ""
     if on_archived in _BACKED and _RANK[on_archived] < _RANK[on_live]:
         return Check(
