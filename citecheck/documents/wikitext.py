@@ -9,6 +9,7 @@ unnamed ones "ref-<n>" in order of first appearance (marker: n).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 
@@ -96,11 +97,6 @@ def _ref_name(tag: Tag) -> str | None:
     return None
 
 
-def _line_of(text: str, fragment: str) -> int | None:
-    at = text.find(fragment)
-    return text.count("\n", 0, at) + 1 if at != -1 else None
-
-
 @dataclass
 class _Refs:
     """Ref definitions by name, and the references in order of first appearance."""
@@ -114,6 +110,15 @@ class _Refs:
     missing: dict[str, str] = field(default_factory=dict)  # undefined name -> its id
     problems: list[str] = field(default_factory=list)
     count: int = 0
+    newlines: list[int] = field(init=False)  # offsets of "\n" in `text`, for _line_of
+
+    def __post_init__(self) -> None:
+        self.newlines = [match.start() for match in re.finditer("\n", self.text)]
+
+    def _line_of(self, fragment: str) -> int | None:
+        """Line of `fragment`'s first occurrence; the newlines are counted once, not per ref."""
+        at = self.text.find(fragment)
+        return bisect.bisect_left(self.newlines, at) + 1 if at != -1 else None
 
     def define_all(self, code: Wikicode) -> None:
         for tag in code.filter_tags(recursive=True, matches=_is_ref):
@@ -151,7 +156,7 @@ class _Refs:
         self.count += 1
         raw = str(target)
         reference = reference_from_contents(
-            ref_id, short.marker, raw, raw, _line_of(self.text, raw)
+            ref_id, short.marker, raw, raw, self._line_of(raw)
         )
         if short.pages:
             reference = replace(reference, extra=(*reference.extra, ("pages", short.pages)))
@@ -195,7 +200,7 @@ class _Refs:
     def _add(self, key: str, ref_id: str, marker: str, tag: Tag) -> None:
         raw = str(tag)
         self.by_key[key] = reference_from_contents(
-            ref_id, marker, tag.contents, raw, _line_of(self.text, raw)
+            ref_id, marker, tag.contents, raw, self._line_of(raw)
         )
 
     def finish(self) -> list[Reference]:
@@ -227,12 +232,12 @@ class _Body:
     title: str | None = None
     problems: list[str] = field(default_factory=list)
 
-    def walk_top(self, code: Wikicode, text: str) -> None:
-        offset = 0
+    def walk_top(self, code: Wikicode) -> None:
+        next_line = 1  # counted node by node: recounting from the top is quadratic
         skipping_level: int | None = None
         for node in code.nodes:
-            line = text.count("\n", 0, offset) + 1
-            offset += len(str(node))
+            line = next_line
+            next_line += str(node).count("\n")
             if isinstance(node, Heading):
                 self.marked.paragraph_break()
                 title = normalise_space(str(node.title.strip_code())).lower()
@@ -334,7 +339,7 @@ def parse(text: str, source: str) -> Document:
     refs = _Refs(text=repaired)
     refs.define_all(code)
     body = _Body(refs=refs)
-    body.walk_top(code, repaired)
+    body.walk_top(code)
     references = refs.finish()
     claims = build_claims(body.marked)
     problems.extend(refs.problems)
