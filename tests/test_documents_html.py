@@ -93,3 +93,19 @@ def test_an_explanatory_note_is_not_a_citation():
     )
     document = parse_text(page, "page.html")
     assert document.claims == ()
+
+
+def test_a_section_is_skipped_by_its_heading_text_without_the_edit_link():
+    # Older skins put "[edit]" inside the heading: "Notes[edit]" is still the Notes section.
+    page = (
+        '<div class="mw-parser-output"><p>The mill ground oats.'
+        '<sup class="reference"><a href="#cite_note-1">[1]</a></sup></p>'
+        '<h2><span class="mw-headline">Notes</span><span class="mw-editsection">'
+        '<span class="mw-editsection-bracket">[</span><a href="/w/index.php?action=edit">edit</a>'
+        '<span class="mw-editsection-bracket">]</span></span></h2>'
+        '<p>A note that cites, but is no claim.<sup class="reference"><a href="#cite_note-1">'
+        '[1]</a></sup></p><ol class="references"><li id="cite_note-1">'
+        '<span class="reference-text">"Oats". <i>Mill Gazette</i>. 2001.</span></li></ol></div>'
+    )
+    document = parse_text(page, "page.html")
+    assert [claim.text for claim in document.claims] == ["The mill ground oats."]

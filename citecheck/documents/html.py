@@ -28,6 +28,7 @@ from citecheck.documents.assemble import assemble
 from citecheck.documents.claims import MarkedText, build_claims, normalise_space, slugify
 from citecheck.documents.html_refs import (
     citeref_target,
+    clone,
     reference_from_element,
     short_marker,
     short_pages,
@@ -195,7 +196,7 @@ class _Body:
 
 
 def _heading_text(heading: Tag) -> str:
-    copy = BeautifulSoup(str(heading), "lxml")
+    copy = clone(heading)  # the edit link is dropped from a copy, not from the page
     for edit in copy.select(".mw-editsection"):
         edit.decompose()
     return normalise_space(copy.get_text()).lower()
