@@ -13,13 +13,13 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import requests
 
 from citecheck.errors import InputError
+from citecheck.fetch.retries import retry_wait
 
 DEFAULT_USER_AGENT = (
     "citecheck/0.1 (https://example.org/citecheck; citecheck@example.org) "
@@ -108,13 +108,8 @@ def permalink(host: str, title: str, revision_id: int) -> str:
 
 
 def _retry_after(response: requests.Response, default: float) -> float:
-    value = response.headers.get("Retry-After", "")
-    if value.strip().isdigit():
-        return float(value.strip())
-    try:
-        return max(parsedate_to_datetime(value).timestamp() - time.time(), 0.0)
-    except (TypeError, ValueError):
-        return default
+    wait = retry_wait(response.headers.get("Retry-After"), default)
+    return default if wait is None else wait
 
 
 class MediaWikiClient:
