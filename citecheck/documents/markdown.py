@@ -54,24 +54,27 @@ class _Collector:
     label_case: dict[str, str] = field(default_factory=dict)  # LABEL -> label as written
     problems: list[str] = field(default_factory=list)
     undefined: dict[str, str] = field(default_factory=dict)  # marker -> id, for the stand-ins
+    # (href, title) -> the first definition's key: a link finds its label without a scan.
+    by_target: dict[tuple[object, object], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for key, definition in self.definitions.items():
             line = _map_start(definition.get("map"))
             if line is not None and (match := _DEFINITION.match(self.lines[line])):
                 self.label_case[key] = match["label"].strip()
+            self.by_target.setdefault((definition.get("href"), definition.get("title", "")), key)
 
     def _link_reference(self, token: Token, text: str, line: int) -> str:
         href = str(token.attrs.get("href", ""))
         title = token.attrs.get("title")
-        for key, definition in self.definitions.items():
-            if definition.get("href") == href and definition.get("title", "") == (title or ""):
-                label = self.label_case.get(key, key.lower())
-                marker, ref_id = label, f"link-{slugify(label)}"
-                def_line = _map_start(definition.get("map"))
-                line = def_line + 1 if def_line is not None else line
-                raw = self.lines[def_line].strip() if def_line is not None else href
-                break
+        key = self.by_target.get((href, title or ""))
+        if key is not None:
+            definition = self.definitions[key]
+            label = self.label_case.get(key, key.lower())
+            marker, ref_id = label, f"link-{slugify(label)}"
+            def_line = _map_start(definition.get("map"))
+            line = def_line + 1 if def_line is not None else line
+            raw = self.lines[def_line].strip() if def_line is not None else href
         else:
             marker = ref_id = "link-" + hashlib.sha1(href.encode("utf-8")).hexdigest()[:8]
             raw = f"[{text}]({href})" if token.markup != "autolink" else f"<{href}>"
