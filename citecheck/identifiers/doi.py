@@ -18,8 +18,3 @@ def normalize_doi(text: str) -> str | None:
 def doi_url(doi: str) -> str:
     """The doi.org URL of a DOI (characters that mean something in a URL are escaped)."""
     return "https://doi.org/" + quote(normalize_doi(doi) or doi.strip(), safe="/:;()._-[]+")
-
-
-def same_doi(first: str, second: str) -> bool:
-    """DOIs are case-insensitive (ASCII)."""
-    return (normalize_doi(first) or first).lower() == (normalize_doi(second) or second).lower()
