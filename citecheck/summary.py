@@ -29,8 +29,7 @@ def summarize(documents: list[DocumentJSON]) -> SummaryJSON:
                 continue
             links[status] += 1
             archive = ref.get("archive")
-            archived = archive is not None and archive.get("status") == ArchiveStatus.FOUND
-            if _is_dead(status) and not archived:
+            if is_dead_without_archive(status, archive.get("status") if archive else None):
                 dead_without_archive += 1
         for claim in doc.get("claims", []):
             claims += 1
@@ -80,8 +79,12 @@ def claim_verdict(verdicts: Iterable[tuple[str | None, str]]) -> str | None:
     return min((verdict for _, verdict in pairs), key=lambda v: _RANK.get(v, 9))
 
 
-def _is_dead(status: str) -> bool:
-    try:
-        return LinkStatus(status).is_dead()
-    except ValueError:  # a status written by a newer citecheck
-        return False
+_DEAD = frozenset(s.value for s in LinkStatus if s.is_dead())
+
+
+def is_dead_without_archive(link_status: str | None, archive_status: str | None) -> bool:
+    """A problem: the link is dead and no archive capture was found to stand in for it.
+
+    A status this version does not know (written by a newer citecheck) is not dead.
+    """
+    return link_status in _DEAD and archive_status != ArchiveStatus.FOUND

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from citecheck.reports.view import build_view
-from citecheck.summary import claim_verdict, summarize
+from citecheck.summary import claim_verdict, is_dead_without_archive, summarize
 
 
 def _claim(claim_id: str, *verdicts: tuple[str | None, str]) -> dict[str, Any]:
@@ -47,3 +47,41 @@ def test_store_summary_and_rendered_summary_agree() -> None:
     assert view.summary["not_supported"] == stored["not_supported"]
     listed = {p.claim.id for p in view.problems if p.category == "not_supported" and p.claim}
     assert listed == {"single", "union-decides"}
+
+
+def _reference(ref_id: str, link: str | None, archive: str | None) -> dict[str, Any]:
+    return {
+        "id": ref_id,
+        "marker": ref_id,
+        "url": f"https://{ref_id}.example/",
+        "link": {"status": link},
+        "archive": {"status": archive} if archive else None,
+    }
+
+
+def test_a_dead_link_is_a_problem_only_without_a_found_capture() -> None:
+    assert is_dead_without_archive("broken", None)
+    assert is_dead_without_archive("timeout", "not_found")
+    assert is_dead_without_archive("soft_404", "unknown")
+    assert not is_dead_without_archive("broken", "found")
+    assert not is_dead_without_archive("blocked", None)  # inconclusive, not dead
+    assert not is_dead_without_archive("gone_for_good", None)  # from a newer citecheck
+    assert not is_dead_without_archive(None, None)
+
+
+def test_store_summary_and_rendered_list_agree_on_dead_links() -> None:
+    document = {
+        "source": "b.wiki",
+        "references": [
+            _reference("dead", "broken", None),
+            _reference("asked", "unreachable", "not_found"),
+            _reference("saved", "broken", "found"),
+            _reference("fine", "ok", None),
+        ],
+        "claims": [],
+    }
+    stored = summarize([document])
+    view = build_view({"documents": [document]})
+    listed = {p.reference.id for p in view.problems if p.category == "dead_link" and p.reference}
+    assert stored["dead_without_archive"] == view.summary["dead_without_archive"] == 2
+    assert listed == {"dead", "asked"}

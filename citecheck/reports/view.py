@@ -17,13 +17,12 @@ from urllib.parse import urlsplit
 
 from citecheck.models import ArchiveStatus, LinkStatus, VerdictLabel
 from citecheck.schema import ReportJSON, SummaryJSON
-from citecheck.summary import claim_verdict
+from citecheck.summary import claim_verdict, is_dead_without_archive
 
 PENDING = "pending"  # a reference whose link has not been checked yet
 
 LINK_ORDER: tuple[str, ...] = (*(s.value for s in LinkStatus), PENDING)
 VERDICT_ORDER: tuple[str, ...] = tuple(v.value for v in VerdictLabel)
-_DEAD = frozenset(s.value for s in LinkStatus if s.is_dead())
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
 _NOT_TOKEN = re.compile(r"[^a-z0-9_-]+")
 
@@ -76,9 +75,8 @@ class ReferenceView:
 
     @property
     def is_dead_without_archive(self) -> bool:
-        # The store's rule (store.report_builder.summarize), so list and count agree:
-        # only an archive capture that was found stands in for a dead page.
-        return self.link.status in _DEAD and self.archive_status != ArchiveStatus.FOUND
+        # The summary's rule, so list and count agree.
+        return is_dead_without_archive(self.link.status, self.archive_status)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from citecheck.models import ArchiveStatus, LinkStatus, VerdictLabel
+from citecheck.models import LinkStatus, VerdictLabel
 from citecheck.store.migrations import (
     CLAIMS,
     DOCUMENTS,
@@ -31,6 +31,7 @@ from citecheck.store.migrations import (
     RUNS,
     VERDICTS,
 )
+from citecheck.summary import is_dead_without_archive
 
 DEAD_LINK = "dead_link"
 NOT_SUPPORTED = "not_supported"
@@ -120,13 +121,6 @@ def _rank(verdict: str | None) -> int:
     return _VERDICT_RANK.get(verdict or "", -1)
 
 
-def _is_dead(status: str | None) -> bool:
-    try:
-        return status is not None and LinkStatus(status).is_dead()
-    except ValueError:  # a status written by a newer citecheck
-        return False
-
-
 # -- reading one run ---------------------------------------------------------------
 
 
@@ -137,11 +131,11 @@ class _Link:
     url: str | None
     label: str | None
     status: str | None
-    archived: bool
+    archive_status: str | None
 
     @property
     def is_problem(self) -> bool:
-        return _is_dead(self.status) and not self.archived
+        return is_dead_without_archive(self.status, self.archive_status)
 
 
 @dataclass(frozen=True)
@@ -173,7 +167,7 @@ def _reference_links(db: Database, run_id: int) -> dict[tuple[str, str], _Link]:
             url=url,
             label=f"[{marker}] {title or url or 'untitled'}",
             status=status if status is not None else (None if url else LinkStatus.NO_URL.value),
-            archived=archive == ArchiveStatus.FOUND.value,
+            archive_status=archive,
         )
         for source, ref_id, marker, url, title, status, archive in rows
     }
@@ -190,7 +184,7 @@ def _url_links(db: Database, run_id: int) -> dict[tuple[str, str], _Link]:
         [run_id],
     ).fetchall()
     return {
-        ("", url): _Link(None, url, url, url, status, archived=False) for url, status in rows
+        ("", url): _Link(None, url, url, url, status, archive_status=None) for url, status in rows
     }
 
 
