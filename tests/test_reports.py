@@ -25,6 +25,7 @@ from citecheck.reports.html import highlight
 from citecheck.reports.markdown import escape, link
 from citecheck.reports.view import build_view, safe_href
 from citecheck.schema import ReportJSON
+from citecheck.store.urls import url_domain
 
 HERE = Path(__file__).parent
 SAMPLE = HERE / "fixtures" / "report_sample.json"
@@ -215,6 +216,21 @@ def test_safe_href_refuses_anything_but_http_and_https_with_a_host(url: str | No
 def test_safe_href_keeps_http_and_https() -> None:
     assert safe_href("https://ok.example/a?b=1#c") == "https://ok.example/a?b=1#c"
     assert safe_href("HTTP://ok.example") == "HTTP://ok.example"
+
+
+@pytest.mark.parametrize(
+    ("url", "domain"),
+    [
+        ("https://www.News.example:8080/a", "news.example"),
+        ("https://a\x7fb.example/", None),  # a control character in the host
+        ("https://a\u00a0b.example/", None),  # a space in the host
+        ("mailto:someone@mail.example", None),
+        (None, None),
+    ],
+)
+def test_the_report_shows_the_domain_the_store_files(url: str | None, domain: str | None) -> None:
+    view = build_view({"documents": [{"source": "a.md", "references": [{"id": "1", "url": url}]}]})
+    assert view.references[0].domain == url_domain(url) == domain
 
 
 # -- Markdown -----------------------------------------------------------------------

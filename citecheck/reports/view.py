@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from citecheck.models import ArchiveStatus, LinkStatus, VerdictLabel
 from citecheck.schema import ReportJSON, SummaryJSON
+from citecheck.store.urls import url_domain
 from citecheck.summary import claim_verdict, is_dead_without_archive
 
 PENDING = "pending"  # a reference whose link has not been checked yet
@@ -115,7 +116,7 @@ class VerdictView:
     def domain(self) -> str | None:
         if self.reference is not None and self.reference.domain:
             return self.reference.domain
-        return domain_of(self.source_url)
+        return url_domain(self.source_url)
 
     @property
     def link_status(self) -> str | None:
@@ -276,19 +277,6 @@ def safe_href(url: Any) -> str | None:
     return text
 
 
-def domain_of(url: Any) -> str | None:
-    text = _text(url)
-    if text is None:
-        return None
-    try:
-        host = urlsplit(text.strip()).hostname
-    except ValueError:
-        return None
-    if not host or _CONTROL_OR_SPACE.search(host):
-        return None
-    return host.removeprefix("www.")
-
-
 def archive_day(timestamp: Any) -> str | None:
     """"20190817123000" -> "2019-08-17"; anything else is passed on as given."""
     text = _text(timestamp)
@@ -365,7 +353,7 @@ def _reference(
         document=document,
         url=url,
         href=safe_href(url),
-        domain=domain_of(url),
+        domain=url_domain(url),
         title=_text(raw.get("title")),
         authors=_strings(raw.get("authors")),
         date=_text(raw.get("date")),

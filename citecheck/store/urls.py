@@ -1,4 +1,5 @@
-"""The domain of a URL, as the store files it (facets, failures per domain). No I/O."""
+"""The domain of a URL, as the store files it (facets, failures per domain) and the
+reports show it (domain filter, CSV column, failures per domain). No I/O."""
 
 from __future__ import annotations
 
@@ -13,6 +14,6 @@ def url_domain(url: str | None) -> str | None:
         host = urlsplit(url.strip()).hostname
     except ValueError:
         return None
-    if not host or any(ch.isspace() or ord(ch) < 32 for ch in host):
+    if not host or any(ch.isspace() or ord(ch) < 32 or ch == "\x7f" for ch in host):
         return None
     return host.removeprefix("www.")
