@@ -11,7 +11,14 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from citecheck.reports.view import ReferenceView, ReportView, build_view, format_score
+from citecheck.reports.view import (
+    CheckView,
+    ReportView,
+    build_view,
+    fixes,
+    format_score,
+    other_checks,
+)
 from citecheck.schema import ReportJSON
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -47,12 +54,8 @@ def _table(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return buffer.getvalue()
 
 
-def _checks(ref_checks: Iterable[object]) -> str:
-    return "; ".join(f"{c.name}: {c.message}" for c in ref_checks)  # type: ignore[attr-defined]
-
-
-def _fix(ref: ReferenceView) -> str:
-    return "\n".join(c.message for c in ref.checks if c.name == "fix")
+def _checks(checks: Iterable[CheckView]) -> str:
+    return "; ".join(f"{c.name}: {c.message}" for c in checks)
 
 
 def references_csv(view: ReportView) -> str:
@@ -61,7 +64,7 @@ def references_csv(view: ReportView) -> str:
         (
             (r.document, r.id, r.marker, r.title, r.url, r.domain, "; ".join(r.authors), r.date,
              r.work, r.publisher, r.access_date, r.link.status, r.archive_href,
-             _checks(c for c in r.checks if c.name != "fix"), _fix(r))
+             _checks(other_checks(r.checks)), "\n".join(c.message for c in fixes(r.checks)))
             for r in view.references
         ),
     )

@@ -19,20 +19,20 @@ from citecheck.reports.options import NO_OPTIONS, RenderOptions
 from citecheck.reports.view import (
     LINK_ORDER,
     VERDICT_ORDER,
-    CheckView,
     ClaimView,
     ReferenceView,
     ReportView,
     build_view,
+    fixes,
     format_score,
     humanize,
+    other_checks,
     plural,
     token,
 )
 from citecheck.schema import ReportJSON
 from citecheck.store.migrations import LINK_RESULTS, VERDICT_RESULTS
 
-FIX_CHECK = "fix"  # a check whose message is the exact replacement text for the reference
 _MAX_DOMAINS_CHARTED = 12
 # Not failures: fine, not checked, or not a link at all.
 _NOT_FAILING = frozenset({"ok", "redirected", "pending", "no_url", "excluded", "unsupported"})
@@ -163,14 +163,6 @@ def charts(view: ReportView, options: RenderOptions) -> dict[str, Markup]:
         found["history"] = stacked_chart("chart-history", "Link health over runs", rows,
                                          LINK_ORDER)
     return found
-
-
-def fixes(checks: tuple[CheckView, ...]) -> list[CheckView]:
-    return [c for c in checks if c.name == FIX_CHECK]
-
-
-def other_checks(checks: tuple[CheckView, ...]) -> list[CheckView]:
-    return [c for c in checks if c.name != FIX_CHECK]
 
 
 def datasette_links(view: ReportView, options: RenderOptions) -> dict[str, str]:

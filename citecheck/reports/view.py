@@ -21,6 +21,7 @@ from citecheck.store.urls import url_domain
 from citecheck.summary import claim_verdict, is_dead_without_archive
 
 PENDING = "pending"  # a reference whose link has not been checked yet
+FIX_CHECK = "fix"  # a check whose message is the exact replacement text for the reference
 
 LINK_ORDER: tuple[str, ...] = (*(s.value for s in LinkStatus), PENDING)
 VERDICT_ORDER: tuple[str, ...] = tuple(v.value for v in VerdictLabel)
@@ -561,6 +562,14 @@ def build_view(report: ReportJSON | Mapping[str, Any]) -> ReportView:
 
 
 # -- wording shared by the renderers -------------------------------------------
+
+
+def fixes(checks: tuple[CheckView, ...]) -> list[CheckView]:
+    return [c for c in checks if c.name == FIX_CHECK]
+
+
+def other_checks(checks: tuple[CheckView, ...]) -> list[CheckView]:
+    return [c for c in checks if c.name != FIX_CHECK]
 
 
 def ordered_counts(counts: Mapping[str, Any], order: tuple[str, ...]) -> list[tuple[str, int]]:
