@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urldefrag
 
-from citecheck.errors import InputError, StoreError
+from citecheck.errors import InputError
 from citecheck.fetch import FetchOptions
 from citecheck.links.collect import CollectOptions, collect_links
 from citecheck.links.formats.report import DEFAULT_FAILING, LinksReport, Tally
@@ -31,8 +30,8 @@ from citecheck.links.spill import DEFAULT_BOUND, SpillList, SpillMap
 from citecheck.models import Fetch, InputFailure, LinkStatus, Redirect
 from citecheck.network import Network, RunOptions
 from citecheck.store import Store
-from citecheck.store.codec import SUCCESS_STATUSES, fetch_row, redirects_from_json
-from citecheck.store.migrations import FETCHES
+from citecheck.store.codec import redirects_from_json
+from citecheck.store.database import FreshStatus
 
 # (stage, done, total): the CLI turns this into a progress bar.
 ProgressCallback = Callable[[str, int, int], None]
@@ -102,16 +101,14 @@ def fragment_of(url: str) -> str:
 class _Cache:
     """The store as a link cache: fresh successes read, every live fetch recorded.
 
-    Fetches are written in batches, each in one BEGIN IMMEDIATE transaction: one
-    commit per batch instead of per URL, and the write lock is taken up front, so a
-    second process on the same file waits (busy timeout) instead of failing with
-    "database is locked" when a deferred transaction cannot upgrade its stale read.
-    The lock is held only while a batch is written, never while fetching.
+    Fetches are written in batches (`Store.record_fetches`, one transaction each) and
+    read a chunk of URLs at a time (`Store.fresh_statuses`). The write lock is held only
+    while a batch is written, never while fetching.
     """
 
     BATCH_SIZE = 500
     BATCH_SECONDS = 1.0
-    LOOKUP_CHUNK = 500  # URLs per freshness query (SQLite caps bound parameters)
+    LOOKUP_CHUNK = 500  # URLs collected before their cache lookup
 
     def __init__(self, store: Store | None, run_id: int | None, max_age: timedelta) -> None:
         self.store = store
@@ -120,54 +117,26 @@ class _Cache:
         self._pending: list[Fetch] = []
         self._last_flush = time.monotonic()
 
+    def _reads(self) -> bool:
+        return self.store is not None and self.max_age > timedelta(0)
+
     def fresh(self, url: str) -> Fetch | None:
-        if self.store is None or self.max_age <= timedelta(0):
+        """The newest fresh success of `url` with its body (for a #fragment to look for)."""
+        if self.store is None or not self._reads():
             return None
-        return self.store.fresh_fetch(url, self.max_age)
+        return self.store.fresh_fetch(url, self.max_age, need_body=True)
 
     def fresh_answers(self, urls: Sequence[str], shared: dict[str, str]) -> dict[str, _Answer]:
-        """The newest fresh success of each URL as an _Answer (what a link needs of it,
-        no body), in one query per chunk: what `fresh` answers for a link that needs
-        no body, without building a Fetch per row."""
-        if self.store is None or self.max_age <= timedelta(0) or not urls:
+        """The newest fresh success of each URL, as what a link needs of it (no body)."""
+        if self.store is None or not self._reads() or not urls:
             return {}
-        oldest = (datetime.now(UTC) - self.max_age).timestamp()
-        statuses = ", ".join("?" for _ in SUCCESS_STATUSES)
-        found: dict[str, _Answer] = {}
-        conn = self.store.db.conn
-        for start in range(0, len(urls), self.LOOKUP_CHUNK):
-            chunk = urls[start : start + self.LOOKUP_CHUNK]
-            # one row per URL: with max(), SQLite takes the bare columns from the row
-            # holding the maximum, the newest fetch
-            query = (
-                "select url, status, http_status, final_url, redirects, error, elapsed_ms,"
-                f" max(fetched_epoch) from {FETCHES}"
-                f" where url in ({', '.join('?' for _ in chunk)})"
-                f" and fetched_epoch >= ? and status in ({statuses}) group by url"
-            )
-            try:
-                rows = conn.execute(query, [*chunk, oldest, *SUCCESS_STATUSES]).fetchall()
-            except sqlite3.Error as error:
-                raise StoreError(
-                    f"store {self.store.path}: cannot read the fetch history: {error}"
-                ) from None
-            for url, status, http_status, final_url, redirects, reason, elapsed_ms, _ in rows:
-                found[url] = _Answer(
-                    status=LinkStatus(status),
-                    http_status=http_status,
-                    final_url=url if final_url == url else final_url,
-                    redirects=redirects_from_json(redirects),
-                    error=None if reason is None else shared.setdefault(reason, reason),
-                    elapsed_ms=elapsed_ms,
-                    from_cache=True,
-                )
-        return found
+        found = self.store.fresh_statuses(urls, self.max_age)
+        return {url: _Answer.cached(row, shared) for url, row in found.items()}
 
     def record(self, fetch: Fetch) -> None:
         if self.store is None:
             return
-        # no body: a link check keeps statuses, not pages
-        self._pending.append(fetch)  # fetch_row keeps statuses, never the page
+        self._pending.append(fetch)  # recorded without its body: statuses, not pages
         if (
             len(self._pending) >= self.BATCH_SIZE
             or time.monotonic() - self._last_flush >= self.BATCH_SECONDS
@@ -177,31 +146,8 @@ class _Cache:
     def flush(self) -> None:
         pending, self._pending = self._pending, []
         self._last_flush = time.monotonic()
-        if self.store is None or not pending:
-            return
-        conn = self.store.db.conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as error:
-            raise StoreError(f"store {self.store.path}: cannot record fetches: {error}") from None
-        # the rows Store.record_fetch writes for a fetch without a body, in one statement
-        rows = [fetch_row(self.run_id, fetch, None) for fetch in pending]
-        columns = list(rows[0])
-        insert = (
-            f"insert into {FETCHES} ({', '.join(columns)})"
-            f" values ({', '.join('?' for _ in columns)})"
-        )
-        try:
-            conn.executemany(insert, [[row[column] for column in columns] for row in rows])
-            conn.execute("COMMIT")
-        except sqlite3.Error as error:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise StoreError(f"store {self.store.path}: cannot record fetches: {error}") from None
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+        if self.store is not None:
+            self.store.record_fetches(self.run_id, pending)
 
 
 def run_links(
@@ -446,6 +392,20 @@ class _Answer:
             body=fetch.body if keep_body else None,
         )
 
+    @classmethod
+    def cached(cls, row: FreshStatus, shared: dict[str, str]) -> _Answer:
+        """A fresh success from the store, straight from its columns (no Fetch built)."""
+        error = row.error
+        return cls(
+            status=LinkStatus(row.status),
+            http_status=row.http_status,
+            final_url=row.url if row.final_url == row.url else row.final_url,
+            redirects=redirects_from_json(row.redirects),
+            error=None if error is None else shared.setdefault(error, error),
+            elapsed_ms=row.elapsed_ms,
+            from_cache=True,
+        )
+
 
 def _fetch_bodies(
     keys: SpillList[str],
@@ -463,7 +423,7 @@ def _fetch_bodies(
     with SpillList[str](bound=bound) as missing:
         for url in keys:
             cached = cache.fresh(url)
-            if cached is not None and cached.body is not None:
+            if cached is not None:
                 answers[url] = _Answer.of(cached, True, shared)
                 count.done_one()
             else:

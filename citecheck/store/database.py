@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
@@ -45,6 +45,30 @@ from citecheck.store.report_builder import build_report, run_json
 
 BUSY_TIMEOUT_SECONDS = 30.0
 RUN_STATUSES = ("complete", "interrupted", "failed")
+
+
+_LOOKUP_CHUNK = 500  # URLs per query: SQLite caps the number of bound parameters
+
+
+class FreshStatus(NamedTuple):
+    """The status columns of a reusable fetch (`Store.fresh_statuses`), as stored:
+    `status` a LinkStatus value, `redirects` the JSON text (codec.redirects_from_json)."""
+
+    url: str
+    status: str
+    http_status: int | None
+    final_url: str | None
+    redirects: str | None
+    error: str | None
+    elapsed_ms: float | None
+
+
+def _fresh_condition(max_age: timedelta) -> tuple[str, list[Any]]:
+    """The SQL condition (and its parameters) of a fetch that may be reused: a success
+    younger than `max_age`. Failures never count."""
+    oldest = (datetime.now(UTC) - max_age).timestamp()
+    statuses = ", ".join("?" for _ in codec.SUCCESS_STATUSES)
+    return f"fetched_epoch >= ? and status in ({statuses})", [oldest, *codec.SUCCESS_STATUSES]
 
 
 @contextmanager
@@ -185,6 +209,20 @@ class Store:
             table = self.db.table(FETCHES).insert(codec.fetch_row(run_id, fetch, digest))
             return _rowid(table.last_rowid)
 
+    def record_fetches(self, run_id: int | None, fetches: Sequence[Fetch]) -> None:
+        """Append many fetches without their bodies (a link check keeps statuses, not
+        pages), in one transaction: one commit for the batch instead of one per fetch."""
+        if not fetches:
+            return
+        rows = [codec.fetch_row(run_id, fetch, None) for fetch in fetches]
+        columns = list(rows[0])
+        insert = (
+            f"insert into {FETCHES} ({', '.join(columns)})"
+            f" values ({', '.join('?' for _ in columns)})"
+        )
+        with self._guard("record fetches"), self._writing():
+            self.db.conn.executemany(insert, [[row[name] for name in columns] for row in rows])
+
     def fresh_fetch(
         self, url: str, max_age: timedelta, *, need_body: bool = False
     ) -> Fetch | None:
@@ -194,16 +232,14 @@ class Store:
         `need_body`, only a fetch that kept its body counts (`links` records statuses
         only; `check` needs the page text).
         """
-        oldest = (datetime.now(UTC) - max_age).timestamp()
-        placeholders = ", ".join("?" for _ in codec.SUCCESS_STATUSES)
+        fresh, parameters = _fresh_condition(max_age)
         with_body = " and body_sha256 is not null" if need_body else ""
         with self._guard(f"read the fetch history of {url}"):
             rows = list(
                 self.db.query(
-                    f"select * from {FETCHES} where url = ? and fetched_epoch >= ?"
-                    f" and status in ({placeholders}){with_body}"
+                    f"select * from {FETCHES} where url = ? and {fresh}{with_body}"
                     " order by fetched_epoch desc, id desc limit 1",
-                    [url, oldest, *codec.SUCCESS_STATUSES],
+                    [url, *parameters],
                 )
             )
             if not rows:
@@ -211,6 +247,27 @@ class Store:
             row = rows[0]
             body = self._body(row["body_sha256"]) if row["body_sha256"] else None
             return codec.fetch_from_row(row, body)
+
+    def fresh_statuses(self, urls: Sequence[str], max_age: timedelta) -> dict[str, FreshStatus]:
+        """What `fresh_fetch` says of each of many URLs, as its status columns only (no
+        Fetch is built: a warm `links` run asks about thousands, and a link needs no
+        more), one query per 500 URLs; the URLs with no fresh success are left out."""
+        fresh, parameters = _fresh_condition(max_age)
+        found: dict[str, FreshStatus] = {}
+        with self._guard("read the fetch history"):
+            for start in range(0, len(urls), _LOOKUP_CHUNK):
+                chunk = urls[start : start + _LOOKUP_CHUNK]
+                # one row per URL: with max(), SQLite takes the other columns from the
+                # row holding the maximum, the newest fetch
+                rows = self.db.conn.execute(
+                    f"select {', '.join(FreshStatus._fields)}, max(fetched_epoch)"
+                    f" from {FETCHES} where url in ({', '.join('?' for _ in chunk)})"
+                    f" and {fresh} group by url",
+                    [*chunk, *parameters],
+                )
+                for row in rows:
+                    found[row[0]] = FreshStatus._make(row[:-1])
+        return found
 
     def fetch_history(self, url: str) -> list[Fetch]:
         """Every recorded fetch of `url`, oldest first, without bodies."""
