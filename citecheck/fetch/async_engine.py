@@ -44,6 +44,9 @@ CREDIT_BATCH = 32  # results the consumer takes before telling the engine (< rea
 # How often the URLs in flight are checked against their overall deadline: one timer
 # for the run instead of one per URL (asyncio.timeout cost ~5 % of the CPU per URL).
 DEADLINE_TICK = 0.1
+# URLs taken from the input ahead of the requests, waiting per host (only strings). A
+# host backing off (429) holds its URLs back while the others go on, so the bound is
+# wider than the tasks' `read_ahead`.
 WAITING_URLS = 2_000
 FEED_BATCH = 32  # URLs the calling thread hands to the loop at once (one wake-up each)
 _TRANSPORT_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
@@ -90,15 +93,17 @@ class _HostQueues:
         self.waiting: dict[str, deque[str]] = {}
         self.in_flight: Counter[str] = Counter()
         self.ready: deque[str] = deque()
+        self._in_ready: set[str] = set()  # `ready` as a set: a run may meet 10,000 hosts
         self.count = 0
 
     def _mark_ready(self, host: str) -> None:
         if (
-            host not in self.ready
+            host not in self._in_ready
             and self.waiting.get(host)
             and self.in_flight[host] < self.host_limit
         ):
             self.ready.append(host)
+            self._in_ready.add(host)
 
     def add(self, url: str) -> None:
         host = host_key(url)
@@ -109,6 +114,7 @@ class _HostQueues:
     def take(self) -> tuple[str, str] | None:
         while self.ready:
             host = self.ready.popleft()
+            self._in_ready.discard(host)
             urls = self.waiting.get(host)
             if not urls or self.in_flight[host] >= self.host_limit:
                 continue
@@ -290,14 +296,11 @@ class AsyncEngine:
             if not outbox:
                 loop.call_soon(send_outbox)
             outbox.append(fetch)
+
         queues = _HostQueues(self.options.host_concurrency)
         running: set[asyncio.Task[None]] = set()
         deadlines: dict[asyncio.Task[None], float] = {}  # in flight -> loop time it ends
-        exhausted = False
         self._overdue = set()
-        # URLs wait per host. A host backing off (429) holds its waiting URLs back, so
-        # the bound on waiting URLs is wide (they are only strings, ~1 MiB): with a
-        # window of `read_ahead` a few paused hosts filled it and stalled all the others.
 
         def finished(task: asyncio.Task[None]) -> None:
             running.discard(task)
