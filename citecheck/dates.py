@@ -12,12 +12,21 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-_MONTHS = {
+# English month names and their usual abbreviations, lower case, to the month number:
+# the one table every part of citecheck reads month names from.
+MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
+
+# The full name of each month in calendar order ("january" … "december"): the longest
+# spelling MONTHS gives that month.
+MONTH_NAMES = tuple(
+    max((name for name, number in MONTHS.items() if number == month), key=len)
+    for month in range(1, 13)
+)
 
 _MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
@@ -67,7 +76,7 @@ def _from_match(match: re.Match[str]) -> str | None:
     if parts.get("mnum"):
         month = int(parts["mnum"])
     elif parts.get("month"):
-        month = _MONTHS.get(parts["month"].lower())
+        month = MONTHS.get(parts["month"].lower())
         if month is None:
             return None
     day = int(parts["day"]) if parts.get("day") else None
@@ -111,7 +120,7 @@ def normalize_date(text: str) -> str | None:
     for pattern in _PATTERNS:
         match = pattern.match(cleaned)
         if match:
-            if match.groupdict().get("month") and match["month"].lower() not in _MONTHS:
+            if match.groupdict().get("month") and match["month"].lower() not in MONTHS:
                 break  # a month name in another language: let dateparser read it
             return _from_match(match)
     return _fallback(cleaned)

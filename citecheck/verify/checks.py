@@ -8,22 +8,12 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from citecheck.dates import MONTHS
 from citecheck.models import Check, Level, SourceText
 from citecheck.verify.terms import STOP_WORDS, fold, squash
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-         ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-         ("december", "dec")),
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november" \
-    r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+# Any month name or abbreviation, longest first so "sept" is tried before "sep".
+_MONTH = rf"({'|'.join(sorted(MONTHS, key=len, reverse=True))})\.?"
 _DATE_FORMS = (
     # 17 August 2019
     (re.compile(rf"\b(\d{{1,2}}) {_MONTH},? (\d{{4}})\b", re.IGNORECASE), ("d", "m", "y")),
@@ -50,7 +40,7 @@ def _parts(values: dict[str, str]) -> DateParts:
     month = values.get("m")
     return (
         int(values["y"]),
-        (_MONTHS.get(month.lower().rstrip(".")) if not month.isdigit() else int(month))
+        (MONTHS.get(month.lower().rstrip(".")) if not month.isdigit() else int(month))
         if month else None,
         int(values["d"]) if values.get("d") else None,
     )

@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from citecheck.dates import MONTH_NAMES
 from citecheck.models import SourceText
 from citecheck.verify.retrieval import SourceIndex, index_source, retrieve
 from citecheck.verify.terms import (
@@ -120,19 +121,13 @@ def _mismatches(terms: tuple[Term, ...], evidence_text: str) -> tuple[NumberMism
     return tuple(out)
 
 
-_MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)
-
-
 def _date_keys(date: str | None) -> frozenset[str]:
     """The year and month name of the page's own date, as term keys."""
     match = re.match(r"(\d{4})(?:-(\d{2}))?", date or "")
     if not match:
         return frozenset()
     year, month = match.groups()
-    words = [year] + ([_MONTH_NAMES[int(month) - 1]] if month and 1 <= int(month) <= 12 else [])
+    words = [year] + ([MONTH_NAMES[int(month) - 1]] if month and 1 <= int(month) <= 12 else [])
     return sentence_keys(" ".join(words))
 
 
