@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 
 from citecheck.documents import detect_kind, parse_text, read_document
-from citecheck.documents.citation_text import parse_authors, parse_citation_text
+from citecheck.documents.citation_text import (
+    is_archive_url,
+    parse_authors,
+    parse_citation_text,
+)
 from citecheck.documents.plaintext import parse
 from citecheck.errors import InputError, UnsupportedInput
 from citecheck.models import Document
@@ -191,6 +195,26 @@ def test_citation_text_variants() -> None:
     assert fields.archive_date == "2023-10-01"
     assert fields.access_date == "2023-10-02"
     assert parse_authors("Smith, Ann; et al.") == ("Ann Smith",)
+
+
+@pytest.mark.parametrize(
+    "archived",
+    [
+        "https://archive.is/AbC12",
+        "https://archive.ph/AbC12",
+        "https://www.webcitation.org/6AbC12",
+        "https://web.archive.org/web/2023/https://news.example/a",
+    ],
+)
+def test_written_out_citations_know_every_archive_host(archived: str) -> None:
+    # The same hosts as rendered HTML's archive links (one shared predicate).
+    fields = parse_citation_text(
+        f'"A page". Example News. https://news.example/a. Archived from the original on '
+        f"1 October 2023. {archived}. Retrieved 2 October 2023."
+    )
+    assert fields.url == "https://news.example/a"
+    assert fields.archive_url == archived
+    assert is_archive_url(archived) and not is_archive_url("https://news.example/a")
 
 
 def test_detect_kind_by_extension_then_by_content() -> None:

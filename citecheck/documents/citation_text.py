@@ -35,6 +35,8 @@ _PLACE_PUBLISHER = re.compile(r"^(?P<place>[^:]{2,60}):\s+(?P<publisher>.+)$")
 _LANGUAGE = re.compile(r"\((?:in\s+)?(?P<language>[A-Z][a-z]+)\)")
 # Segments end at ". " but not after an initial or an abbreviation like "U.S." or "p.".
 _SEGMENT_END = re.compile(r"(?<!\b[A-Z])(?<!\bpp)(?<!\bp)(?<!\bNo)(?<!\bVol)\.\s+")
+# Web archives whose link in a citation is its archived copy, not the cited source.
+ARCHIVE_HOSTS = ("web.archive.org", "archive.today", "archive.ph", "archive.is", "webcitation")
 
 
 @dataclass
@@ -85,9 +87,14 @@ def _segments(text: str) -> list[str]:
     return [seg.strip().rstrip(".").strip() for seg in _SEGMENT_END.split(text) if seg.strip()]
 
 
+def is_archive_url(url: str) -> bool:
+    """Whether a citation's link is an archived copy (Wayback, archive.today, WebCite)."""
+    return any(host in url for host in ARCHIVE_HOSTS)
+
+
 def _take_urls(text: str, fields: CitationFields) -> str:
     for url in URL_PATTERN.findall(text):
-        if "web.archive.org" in url or "archive.today" in url or "archive.ph" in url:
+        if is_archive_url(url):
             fields.archive_url = fields.archive_url or url
         else:
             fields.url = fields.url or url

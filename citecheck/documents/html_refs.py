@@ -22,6 +22,7 @@ from bs4 import Tag
 
 from citecheck.dates import normalize_date
 from citecheck.documents.citation_text import (
+    is_archive_url,
     parse_authors,
     parse_citation_text,
     reference_from_fields,
@@ -30,7 +31,6 @@ from citecheck.documents.claims import normalise_space
 from citecheck.documents.wikitext_refs import reference_from_contents
 from citecheck.models import Reference
 
-_ARCHIVE_HOSTS = ("web.archive.org", "archive.today", "archive.ph", "archive.is", "webcitation")
 # "Retrieved 2 March 2024", "abgerufen am 2. März 2024", "consulté le 2 mars 2024", ...
 _ACCESSED = re.compile(
     r"(?:retrieved(?:\s+on)?|accessed(?:\s+on)?|abgerufen\s+am|consulté\s+le|consultado\s+el"
@@ -45,10 +45,6 @@ _RFT_ID_PREFIXES = {
     "info:doi/": "doi", "info:pmid/": "pmid", "info:arxiv/": "arxiv", "urn:isbn:": "isbn",
     "info:oclcnum/": "oclc", "info:bibcode/": "bibcode", "info:lccn/": "lccn",
 }  # fmt: skip
-
-
-def is_archive_url(url: str) -> bool:
-    return any(host in url for host in _ARCHIVE_HOSTS)
 
 
 def template_wikitext(element: Tag) -> str | None:
