@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from citecheck.documents import detect_kind, parse_text, read_document
+from citecheck.documents.html_refs import reference_from_element, template_wikitext
 from citecheck.models import Document
 
 WIKI = Path(__file__).parent / "fixtures" / "wiki"
@@ -109,3 +112,34 @@ def test_a_section_is_skipped_by_its_heading_text_without_the_edit_link():
     )
     document = parse_text(page, "page.html")
     assert [claim.text for claim in document.claims] == ["The mill ground oats."]
+
+
+@pytest.mark.parametrize("short", ["sfn", "sfnp", "harvnb", "harvp", "harv", "efn", "r"])
+def test_a_short_citation_template_before_the_citation_is_skipped(short: str):
+    # <ref>{{harvp|Holt|2009}}; see also {{cite web|...}}</ref> as Parsoid records it:
+    # the citation is the {{cite web}}, not the short citation before it.
+    def transclusion(tag: str, name: str, params: dict[str, str], text: str) -> str:
+        data = {"parts": [{"template": {
+            "target": {"wt": name}, "params": {k: {"wt": v} for k, v in params.items()}, "i": 0,
+        }}]}  # fmt: skip
+        return f"<{tag} typeof=\"mw:Transclusion\" data-mw='{json.dumps(data)}'>{text}</{tag}>"
+
+    note = BeautifulSoup(
+        '<span class="mw-reference-text reference-text">'
+        + transclusion("span", short.capitalize(), {"1": "Holt", "2": "2009"}, "Holt (2009)")
+        + "; see also "
+        + transclusion(
+            "cite",
+            "cite web",
+            {"url": "https://mill.example/wheel", "title": "The Wheel"},
+            '"The Wheel"',
+        )
+        + "</span>",
+        "html.parser",
+    ).span
+    assert note is not None
+    assert template_wikitext(note) == "{{cite web|url=https://mill.example/wheel|title=The Wheel}}"
+    reference = reference_from_element("ref-1", "1", note)
+    assert (reference.title, reference.url) == ("The Wheel", "https://mill.example/wheel")
+    only_short = BeautifulSoup(transclusion("span", short, {"1": "Holt"}, "Holt"), "html.parser")
+    assert only_short.span is not None and template_wikitext(only_short.span) is None

@@ -29,6 +29,7 @@ from citecheck.documents.citation_text import (
 )
 from citecheck.documents.claims import normalise_space
 from citecheck.documents.wikitext_refs import reference_from_contents
+from citecheck.documents.wikitext_sfn import SHORT_TEMPLATES
 from citecheck.models import Reference
 
 # "Retrieved 2 March 2024", "abgerufen am 2. März 2024", "consulté le 2 mars 2024", ...
@@ -38,6 +39,9 @@ _ACCESSED = re.compile(
     re.I,
 )
 _ARCHIVED_ON = re.compile(r"archived\s+from\s+the\s+original\s+on\s+(?P<date>[^;,]*?\d{4})", re.I)
+# Templates in a footnote that are not its citation: short citations ({{sfn}}, {{harvp}}, ...),
+# {{r}} (a reference call) and {{efn}} (an explanatory note).
+_NOT_CITATION_TEMPLATES = SHORT_TEMPLATES | {"r", "efn"}
 _COINS_TITLE_KEYS = ("rft.atitle", "rft.btitle", "rft.title")
 _COINS_WORK_KEYS = ("rft.jtitle", "rft.stitle")
 _COINS_IDENTIFIERS = {"rft.isbn": "isbn", "rft.issn": "issn", "rft.eissn": "eissn"}
@@ -61,7 +65,7 @@ def template_wikitext(element: Tag) -> str | None:
             if not isinstance(template, dict):
                 continue
             name = str(template.get("target", {}).get("wt", "")).strip()
-            if name.lower() in ("sfn", "sfnp", "harvnb", "r", "efn") or not name:
+            if name.lower() in _NOT_CITATION_TEMPLATES or not name:
                 continue
             params = template.get("params", {})
             pieces = [name]
