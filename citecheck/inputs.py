@@ -9,16 +9,14 @@ from pathlib import Path
 
 import requests
 
-from citecheck.documents import parse_text, read_document
+from citecheck.documents import EXTENSIONS, parse_text, read_document
 from citecheck.errors import InputError
 from citecheck.models import Document, InputFailure
 from citecheck.wikipedia import MediaWikiClient, is_article_input
 
-# Extensions picked up when a folder is given; single files of any name are tried.
-DOCUMENT_SUFFIXES = frozenset(
-    {".txt", ".wiki", ".wikitext", ".mediawiki", ".md", ".markdown", ".html", ".htm",
-     ".bib", ".bibtex", ".csljson"}
-)  # fmt: skip
+# Extensions picked up when a folder is given: every one the readers know but .json
+# (most .json files in a folder are not bibliographies); single files of any name are tried.
+DOCUMENT_SUFFIXES = frozenset(EXTENSIONS) - {".json"}
 # Among .json files in a folder only CSL-JSON ones are documents: ask for the double suffix.
 _FOLDER_DOUBLE_SUFFIXES = (".csl.json",)
 _SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__"})

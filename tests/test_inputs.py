@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from fake_mediawiki import FakePage, serve_mediawiki
 
+from citecheck.documents import EXTENSIONS
 from citecheck.errors import InputError
-from citecheck.inputs import expand_inputs, load_documents, read_titles_file
+from citecheck.inputs import DOCUMENT_SUFFIXES, expand_inputs, load_documents, read_titles_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WIKITEXT = (FIXTURES / "wiki" / "tide_mill.wiki").read_text()
@@ -36,6 +37,16 @@ def test_a_folder_yields_html_bibtex_and_csl_json_but_not_other_json(tmp_path: P
     documents, failures = load_documents([str(tmp_path)])
     assert failures == []
     assert [d.kind for d in documents] == ["bibtex", "csljson", "html", "wikitext"]
+
+
+def test_a_folder_yields_every_extension_the_readers_know_but_plain_json(tmp_path: Path):
+    shutil.copy(FIXTURES / "wiki" / "tide_mill.classic.html", tmp_path / "tide_mill.xhtml")
+    (tmp_path / "notes.json").write_text('{"name": "not a bibliography"}')
+    assert [Path(p).name for p in expand_inputs([str(tmp_path)])] == ["tide_mill.xhtml"]
+    documents, failures = load_documents([str(tmp_path)])
+    assert failures == []
+    assert [d.kind for d in documents] == ["html"] and len(documents[0].references) == 6
+    assert frozenset(EXTENSIONS) - {".json"} == DOCUMENT_SUFFIXES
 
 
 def test_article_urls_and_titles_are_fetched_and_record_their_revision():

@@ -15,7 +15,7 @@ from citecheck.documents.reading import read_text
 from citecheck.errors import UnsupportedInput
 from citecheck.models import Document
 
-__all__ = ["PARSERS", "detect_kind", "parse_text", "read_document"]
+__all__ = ["EXTENSIONS", "PARSERS", "detect_kind", "parse_text", "read_document"]
 
 PARSERS: dict[str, Callable[[str, str], Document]] = {
     plaintext.KIND: plaintext.parse,
@@ -26,7 +26,8 @@ PARSERS: dict[str, Callable[[str, str], Document]] = {
     csljson.KIND: csljson.parse,
 }
 
-_EXTENSIONS = {
+# File extension -> kind of PARSERS.
+EXTENSIONS = {
     ".wiki": "wikitext", ".wikitext": "wikitext", ".mediawiki": "wikitext",
     ".md": "markdown", ".markdown": "markdown", ".txt": "plaintext",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".bib": "bibtex", ".bibtex": "bibtex",
@@ -44,8 +45,8 @@ _MARKDOWN_SIGNS = re.compile(r"^\[\^[^\]]+\]:|\]\(https?://|^\[[^\]]+\]:\s*https
 def detect_kind(name: str, text: str) -> str:
     """A kind of PARSERS: by file extension, else by what the text holds."""
     suffix = PurePath(name).suffix.lower() if name and name != "-" else ""
-    if suffix in _EXTENSIONS:
-        return _EXTENSIONS[suffix]
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
     if _HTML_SIGNS.search(text[:200_000]):
         return "html"
     if csljson.looks_like_csljson(text):
