@@ -11,20 +11,65 @@ ratelimit.py   a token bucket per endpoint family, paused after a 429
 timestamps.py  ISO dates at any precision -> 14-digit Wayback timestamps
 """
 
-from citecheck.archive.drift import content_drift
-from citecheck.archive.memento import KNOWN_TIMEGATES, MementoArchives, TimeGate, timegate_from_spec
-from citecheck.archive.ratelimit import RateLimiter
-from citecheck.archive.save import SavePageNow, SaveResult, SaveStatus, keys_from_environment
-from citecheck.archive.timestamps import end_of_period
-from citecheck.archive.urls import ArchiveLink, normalize_url, parse_archive_url
-from citecheck.archive.validate import validate_archive_link
-from citecheck.archive.wayback import (
-    DEFAULT_LOOKUP_METHODS,
-    DEFAULT_WAYBACK_URL,
-    WAYBACK_URL_ENV,
-    Wayback,
-    wayback_base_url,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from citecheck.archive.drift import content_drift
+    from citecheck.archive.memento import (
+        KNOWN_TIMEGATES,
+        MementoArchives,
+        TimeGate,
+        timegate_from_spec,
+    )
+    from citecheck.archive.ratelimit import RateLimiter
+    from citecheck.archive.save import SavePageNow, SaveResult, SaveStatus, keys_from_environment
+    from citecheck.archive.timestamps import end_of_period
+    from citecheck.archive.urls import ArchiveLink, normalize_url, parse_archive_url
+    from citecheck.archive.validate import validate_archive_link
+    from citecheck.archive.wayback import (
+        DEFAULT_LOOKUP_METHODS,
+        DEFAULT_WAYBACK_URL,
+        WAYBACK_URL_ENV,
+        Wayback,
+        wayback_base_url,
+    )
+
+# name -> the module that defines it. Loaded on first use: `citecheck.archive.urls` (pure
+# URL parsing, used by the document readers) must not bring in the clients, waybackpy
+# and requests.
+_WHERE = {
+    "content_drift": "drift",
+    "KNOWN_TIMEGATES": "memento",
+    "MementoArchives": "memento",
+    "TimeGate": "memento",
+    "timegate_from_spec": "memento",
+    "RateLimiter": "ratelimit",
+    "SavePageNow": "save",
+    "SaveResult": "save",
+    "SaveStatus": "save",
+    "keys_from_environment": "save",
+    "end_of_period": "timestamps",
+    "ArchiveLink": "urls",
+    "normalize_url": "urls",
+    "parse_archive_url": "urls",
+    "validate_archive_link": "validate",
+    "DEFAULT_LOOKUP_METHODS": "wayback",
+    "DEFAULT_WAYBACK_URL": "wayback",
+    "WAYBACK_URL_ENV": "wayback",
+    "Wayback": "wayback",
+    "wayback_base_url": "wayback",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "DEFAULT_LOOKUP_METHODS",
