@@ -217,6 +217,23 @@ def test_written_out_citations_know_every_archive_host(archived: str) -> None:
     assert is_archive_url(archived) and not is_archive_url("https://news.example/a")
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://news.example/archive.php?id=3",  # "archive.ph" inside a path is no host
+        "https://archive.org/details/lighthousebook00",  # an archive.org item, no capture
+        "https://webcitation.example/page",
+    ],
+)
+def test_an_archive_is_known_by_its_host_not_by_text_in_the_url(url: str) -> None:
+    assert not is_archive_url(url)
+
+
+def test_captures_on_other_known_archives_count() -> None:
+    assert is_archive_url("https://perma.cc/AB12-CD34")
+    assert is_archive_url("https://www.webarchive.org.uk/wayback/en/archive/20200101000000/http://a.example/")
+
+
 def test_detect_kind_by_extension_then_by_content() -> None:
     assert detect_kind("a.wiki", "plain") == "wikitext"
     assert detect_kind("a.markdown", "plain") == "markdown"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from citecheck.archive.urls import parse_archive_url
 from citecheck.dates import DATE_PATTERN, normalize_date
 from citecheck.models import Reference
 
@@ -36,7 +37,6 @@ _LANGUAGE = re.compile(r"\((?:in\s+)?(?P<language>[A-Z][a-z]+)\)")
 # Segments end at ". " but not after an initial or an abbreviation like "U.S." or "p.".
 _SEGMENT_END = re.compile(r"(?<!\b[A-Z])(?<!\bpp)(?<!\bp)(?<!\bNo)(?<!\bVol)\.\s+")
 # Web archives whose link in a citation is its archived copy, not the cited source.
-ARCHIVE_HOSTS = ("web.archive.org", "archive.today", "archive.ph", "archive.is", "webcitation")
 
 
 @dataclass
@@ -88,8 +88,11 @@ def _segments(text: str) -> list[str]:
 
 
 def is_archive_url(url: str) -> bool:
-    """Whether a citation's link is an archived copy (Wayback, archive.today, WebCite)."""
-    return any(host in url for host in ARCHIVE_HOSTS)
+    """Whether a citation's link is an archived copy: a capture on a known archive's host
+    (citecheck.archive.urls, the project's one list of archives), matched on the host, not
+    anywhere in the text. A plain archive.org item (a scanned book) is no capture."""
+    link = parse_archive_url(url)
+    return link is not None and (link.archive != "wayback" or link.timestamp is not None)
 
 
 def _take_urls(text: str, fields: CitationFields) -> str:
