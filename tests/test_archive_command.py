@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import OUTSIDE_SETTINGS
 from fake_wayback import FakeWayback
 from httpservers import Route, ServerURL, serve
 
@@ -37,7 +38,7 @@ def citecheck(
     handling included): a subprocess per test would spend seconds importing."""
 
     def run(*args: str | Path, env: dict[str, str] | None = None) -> Ran:
-        for name in ("CITECHECK_WAYBACK_URL", "CITECHECK_IA_ACCESS_KEY", "CITECHECK_IA_SECRET_KEY"):
+        for name in OUTSIDE_SETTINGS:
             monkeypatch.delenv(name, raising=False)
         for name, value in (env or {}).items():
             monkeypatch.setenv(name, value)

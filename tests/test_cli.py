@@ -7,36 +7,20 @@ with its own SQLite file, and reads the JSON report it wrote.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import citecheck, command, environment
 from fake_wayback import FakeWayback
 from httpservers import Route, ServerURL, serve
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
-
-
-def citecheck(
-    *args: str | Path, cwd: Path, stdin: str | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CITECHECK_WAYBACK_URL"}
-    return subprocess.run(
-        [sys.executable, "-m", "citecheck", *map(str, args)],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
 
 
 def page(title: str, *paragraphs: str, aside: str = "") -> bytes:
@@ -380,10 +364,10 @@ def test_killed_run_keeps_what_was_stored_and_the_next_run_resumes(tmp_path: Pat
         path = write_article(tmp_path, base_url)
         db = tmp_path / "c.db"
         process = subprocess.Popen(
-            [sys.executable, "-m", "citecheck", "check", str(path), "--db", str(db),
-             "--allow-private", "--no-archive", "--timeout", "60", "-q",
-             "--out", str(tmp_path / "out")],
+            command("check", path, "--db", db, "--allow-private", "--no-archive",
+                    "--timeout", "60", "-q", "--out", tmp_path / "out"),
             cwd=tmp_path,
+            env=environment(),
         )
         try:
             deadline = time.monotonic() + 30

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
+from cli_run import citecheck
+
 DOC = "A fact.[^1]\n\n[^1]: https://facts.example/one\n"
-
-
-def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "citecheck", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=120,
-    )
 
 
 def test_citecheck_toml_sets_defaults_for_every_command(tmp_path: Path) -> None:
     (tmp_path / "doc.md").write_text(DOC)
     (tmp_path / "citecheck.toml").write_text('format = "json"\noffline = true\nout = "r"\n')
-    result = run(tmp_path, "check", "doc.md", "-q")
+    result = citecheck("check", "doc.md", "-q", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["run-1.json"]
 
@@ -27,7 +20,7 @@ def test_citecheck_toml_sets_defaults_for_every_command(tmp_path: Path) -> None:
 def test_command_line_overrides_the_file(tmp_path: Path) -> None:
     (tmp_path / "doc.md").write_text(DOC)
     (tmp_path / "citecheck.toml").write_text('format = "json"\noffline = true\nout = "r"\n')
-    result = run(tmp_path, "check", "doc.md", "-q", "--format", "md")
+    result = citecheck("check", "doc.md", "-q", "--format", "md", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["run-1.md"]
 
@@ -38,7 +31,7 @@ def test_pyproject_tool_table_and_per_command_section(tmp_path: Path) -> None:
         '[project]\nname = "x"\n\n[tool.citecheck]\nout = "r"\n\n'
         '[tool.citecheck.check]\noffline = true\nformat = "json"\n'
     )
-    result = run(tmp_path, "check", "doc.md", "-q")
+    result = citecheck("check", "doc.md", "-q", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "r" / "run-1.json").is_file()
     assert "excluded" in (tmp_path / "r" / "run-1.json").read_text()
@@ -47,11 +40,11 @@ def test_pyproject_tool_table_and_per_command_section(tmp_path: Path) -> None:
 def test_unknown_key_and_bad_toml_are_one_line_usage_errors(tmp_path: Path) -> None:
     (tmp_path / "doc.md").write_text(DOC)
     (tmp_path / "citecheck.toml").write_text("max-speed = 9\n")
-    result = run(tmp_path, "check", "doc.md")
+    result = citecheck("check", "doc.md", cwd=tmp_path)
     assert result.returncode == 2
     assert "max-speed" in result.stderr and "Traceback" not in result.stderr
     (tmp_path / "citecheck.toml").write_text("format = [unclosed\n")
-    result = run(tmp_path, "check", "doc.md")
+    result = citecheck("check", "doc.md", cwd=tmp_path)
     assert result.returncode == 2
     assert "not valid TOML" in result.stderr and "Traceback" not in result.stderr
 
@@ -59,8 +52,8 @@ def test_unknown_key_and_bad_toml_are_one_line_usage_errors(tmp_path: Path) -> N
 def test_explicit_config_path(tmp_path: Path) -> None:
     (tmp_path / "doc.md").write_text(DOC)
     (tmp_path / "ci.toml").write_text('format = "json"\noffline = true\nout = "elsewhere"\n')
-    result = run(tmp_path, "--config", "ci.toml", "check", "doc.md", "-q")
+    result = citecheck("--config", "ci.toml", "check", "doc.md", "-q", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "elsewhere" / "run-1.json").is_file()
-    missing = run(tmp_path, "--config", "nope.toml", "check", "doc.md")
+    missing = citecheck("--config", "nope.toml", "check", "doc.md", cwd=tmp_path)
     assert missing.returncode == 2 and "nope.toml" in missing.stderr

@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import citecheck
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT / "references" / "kestrel-point-lighthouse.wiki"
 WARC = ROOT / "references" / "kestrel-point-sources.warc.gz"
-
-
-def citecheck(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "citecheck", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +21,7 @@ def example_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
         "check", ARTICLE, "--replay", WARC, "--db", work / "c.db", "--out", work / "out", "-q",
         "--drift",
         cwd=work,
+        timeout=300,
     )
     assert result.returncode == 1, result.stderr  # one dead link has no archive: a problem
     report = json.loads((work / "out" / "run-1.json").read_text())

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import requests
+from cli_run import citecheck, command, environment
 from test_history import FIRST, SECOND, save_run
 
 from citecheck.models import Check, Fetch, Level, LinkStatus, Verdict, VerdictLabel
@@ -53,7 +54,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         store.record_fetch(run_id, Fetch("https://fine.example/", LinkStatus.OK))
     port = free_port()
     child = subprocess.Popen(
-        [sys.executable, "-m", "citecheck", "serve", "--db", str(db), "--port", str(port)],
+        command("serve", "--db", db, "--port", str(port)),
+        env=environment(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
@@ -156,10 +158,7 @@ def test_serve_without_datasette_is_a_one_line_error(tmp_path: Path) -> None:
 
 
 def test_serve_a_missing_database_is_a_usage_error(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "citecheck", "serve", "--db", str(tmp_path / "none.db")],
-        capture_output=True, text=True, timeout=60,
-    )
+    result = citecheck("serve", "--db", tmp_path / "none.db", cwd=tmp_path, timeout=60)
     assert result.returncode == 2
     assert "no such database" in result.stderr
     assert "Traceback" not in result.stderr
