@@ -14,8 +14,20 @@ import pytest
 from bs4 import BeautifulSoup
 
 from citecheck.errors import UsageError
-from citecheck.reports import FORMATS, RenderOptions, render, render_files, write_reports
+from citecheck.reports import (
+    FORMATS,
+    RenderOptions,
+    render,
+    render_files,
+    render_html,
+    render_json,
+    render_markdown,
+    write_reports,
+)
+from citecheck.reports import view as view_module
+from citecheck.reports.csv_report import render_csv_files
 from citecheck.reports.markdown import GITHUB_COMMENT_LIMIT
+from citecheck.reports.view import PreparedReport, ReportView, build_view
 from citecheck.schema import ReportJSON
 from citecheck.store.history import RunPoint
 
@@ -191,3 +203,48 @@ def test_html_links_rows_to_datasette_only_when_asked(sample: ReportJSON) -> Non
     )
     ref_link = soup.select_one("#ref-ref-minutes a.datasette")
     assert ref_link is not None and "link_results?run_id=42" in ref_link["href"]
+
+
+# -- one view per report ----------------------------------------------------------------
+
+
+@pytest.fixture
+def view_builds(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The reports each `build_view` call was given (the real builder still runs)."""
+    calls: list[object] = []
+    real = view_module.build_view
+
+    def counting(report: Any) -> ReportView:
+        calls.append(report)
+        return real(report)
+
+    monkeypatch.setattr(view_module, "build_view", counting)
+    return calls
+
+
+def test_writing_every_format_builds_the_view_once(
+    sample: ReportJSON, tmp_path: Path, view_builds: list[object]
+) -> None:
+    bare: Any = {k: v for k, v in sample.items() if k != "summary"}  # JSON needs the view too
+    paths = write_reports(bare, ["json", "md", "html", "csv"], tmp_path)
+    assert len(paths) == 6
+    assert len(view_builds) == 1
+    assert json.loads(paths[0].read_text(encoding="utf-8"))["summary"]["references"] == 9
+
+
+def test_json_alone_with_a_summary_builds_no_view(
+    sample: ReportJSON, tmp_path: Path, view_builds: list[object]
+) -> None:
+    write_reports(sample, ["json"], tmp_path)
+    assert view_builds == []
+
+
+def test_renderers_given_a_built_view_write_what_the_registry_writes(
+    sample: ReportJSON,
+) -> None:
+    view = build_view(sample)
+    options = RenderOptions(datasette_url="http://127.0.0.1:8001")
+    assert render_markdown(view) == render(sample, "md")
+    assert render_html(view, options) == render(sample, "html", options)
+    assert render_csv_files(view) == render_files(sample, "csv")
+    assert render_json(PreparedReport(sample)) == render_json(sample) == render(sample, "json")

@@ -6,8 +6,9 @@
                                                           out_dir/report-references.csv, ...]
 
 Most formats are one file (`FORMATS`); a format in `FILE_SETS` writes several,
-`<stem>-<part>.<ext>`. Formats that can use `RenderOptions` (the HTML report: links
-to Datasette, the history chart) are listed in `WITH_OPTIONS`.
+`<stem>-<part>.<ext>`. Each entry takes a `PreparedReport`, so that writing several
+formats builds the report's view once, and the `RenderOptions` (used by the HTML
+report: links to Datasette, the history chart; the other formats ignore them).
 """
 
 from __future__ import annotations
@@ -21,33 +22,30 @@ from citecheck.reports.html import render_html
 from citecheck.reports.json_report import render_json
 from citecheck.reports.markdown import render_markdown
 from citecheck.reports.options import NO_OPTIONS, RenderOptions
+from citecheck.reports.view import PreparedReport
 from citecheck.schema import ReportJSON
 
-Renderer = Callable[[ReportJSON], str]
-FileSetRenderer = Callable[[ReportJSON], dict[str, str]]
+Renderer = Callable[[PreparedReport, RenderOptions], str]
+FileSetRenderer = Callable[[PreparedReport, RenderOptions], dict[str, str]]
 
 FILE_SETS: dict[str, FileSetRenderer] = {
-    "csv": render_csv_files,
+    "csv": lambda prepared, options: render_csv_files(prepared.view),
 }
 
 
 def _several_files(fmt: str) -> Renderer:
-    def refuse(report: ReportJSON) -> str:
+    def refuse(prepared: PreparedReport, options: RenderOptions) -> str:
         raise UsageError(f"the {fmt} report is several files: use write_reports or render_files")
 
     return refuse
 
 
 FORMATS: dict[str, Renderer] = {
-    "json": render_json,
-    "md": render_markdown,
-    "html": render_html,
+    "json": lambda prepared, options: render_json(prepared),
+    "md": lambda prepared, options: render_markdown(prepared.view),
+    "html": lambda prepared, options: render_html(prepared.view, options),
     # Listed so that option parsing knows the name; written through FILE_SETS.
     **{fmt: _several_files(fmt) for fmt in FILE_SETS},
-}
-
-WITH_OPTIONS: dict[str, Callable[[ReportJSON, RenderOptions], str]] = {
-    "html": render_html,
 }
 
 # The file extension each format is written with (the format name unless said here).
@@ -63,20 +61,20 @@ def _check_format(fmt: str) -> str:
 
 def render(report: ReportJSON, fmt: str, options: RenderOptions = NO_OPTIONS) -> str:
     """The report in one single-file format; an unknown format raises UsageError."""
-    _check_format(fmt)
-    if fmt in WITH_OPTIONS:
-        return WITH_OPTIONS[fmt](report, options)
-    return FORMATS[fmt](report)
+    return FORMATS[_check_format(fmt)](PreparedReport(report), options)
 
 
 def render_files(
     report: ReportJSON, fmt: str, options: RenderOptions = NO_OPTIONS
 ) -> dict[str, str]:
     """The report's files in `fmt`: part name -> text ("" for a single-file format)."""
-    _check_format(fmt)
+    return _files(PreparedReport(report), _check_format(fmt), options)
+
+
+def _files(prepared: PreparedReport, fmt: str, options: RenderOptions) -> dict[str, str]:
     if fmt in FILE_SETS:
-        return FILE_SETS[fmt](report)
-    return {"": render(report, fmt, options)}
+        return FILE_SETS[fmt](prepared, options)
+    return {"": FORMATS[fmt](prepared, options)}
 
 
 def write_reports(
@@ -98,10 +96,11 @@ def write_reports(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"cannot create report directory {out_dir}: {error.strerror}") from None
+    prepared = PreparedReport(report)  # one view for every format written
     paths = []
     for fmt in chosen:
         extension = EXTENSIONS.get(fmt, fmt)
-        for part, text in render_files(report, fmt, options).items():
+        for part, text in _files(prepared, fmt, options).items():
             name = f"{stem}-{part}" if part else stem
             path = out_dir / f"{name}.{extension}"
             try:

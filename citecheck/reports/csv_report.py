@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from citecheck.reports.view import (
     CheckView,
     ReportView,
-    build_view,
+    as_view,
     fixes,
     format_score,
     other_checks,
@@ -98,9 +98,9 @@ def claims_csv(view: ReportView) -> str:
     return _table(CLAIM_COLUMNS, rows)
 
 
-def render_csv_files(report: ReportJSON) -> dict[str, str]:
+def render_csv_files(report: ReportJSON | ReportView) -> dict[str, str]:
     """{"references": csv, "links": csv, "claims": csv}."""
-    view = build_view(report)
+    view = as_view(report)
     return {
         "references": references_csv(view),
         "links": links_csv(view),

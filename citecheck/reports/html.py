@@ -22,7 +22,7 @@ from citecheck.reports.view import (
     ClaimView,
     ReferenceView,
     ReportView,
-    build_view,
+    as_view,
     fixes,
     format_score,
     humanize,
@@ -187,8 +187,8 @@ def datasette_links(view: ReportView, options: RenderOptions) -> dict[str, str]:
 _ENV = _environment()
 
 
-def render_html(report: ReportJSON, options: RenderOptions = NO_OPTIONS) -> str:
-    view = build_view(report)
+def render_html(report: ReportJSON | ReportView, options: RenderOptions = NO_OPTIONS) -> str:
+    view = as_view(report)
     references = view.references
     link_statuses = {r.link.status for r in references}
     verdicts = {v.verdict for c in view.claims for v in c.verdicts}

@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from citecheck.reports.view import build_view
+from citecheck.reports.view import PreparedReport
 from citecheck.schema import SCHEMA, ReportJSON
 
 # For each kind of object: its keys in contract order, and the kind of its children.
@@ -103,11 +103,13 @@ def _ordered(value: Any, kind: str | None) -> Any:
     return value
 
 
-def render_json(report: ReportJSON) -> str:
-    """The report as JSON text; `schema` and `summary` are filled in when missing."""
-    full: dict[str, Any] = dict(report) if isinstance(report, Mapping) else {}
+def render_json(report: ReportJSON | PreparedReport) -> str:
+    """The report as JSON text; `schema` and `summary` are filled in when missing
+    (the summary from the prepared report's view, when the caller shares one)."""
+    prepared = report if isinstance(report, PreparedReport) else PreparedReport(report)
+    full: dict[str, Any] = dict(prepared.report) if isinstance(prepared.report, Mapping) else {}
     full["schema"] = full.get("schema") or SCHEMA
     if not isinstance(full.get("summary"), Mapping):
-        full["summary"] = build_view(report).summary
+        full["summary"] = prepared.view.summary
     # default=str: a stray non-JSON value (a Path, a datetime) must not sink the report.
     return json.dumps(_ordered(full, "report"), indent=2, ensure_ascii=False, default=str) + "\n"

@@ -19,7 +19,7 @@ from citecheck.reports.view import (
     ReferenceView,
     ReportView,
     VerdictView,
-    build_view,
+    as_view,
     format_score,
     humanize,
     safe_href,
@@ -282,10 +282,12 @@ GITHUB_COMMENT_LIMIT = 65_536
 _NOTE_ROOM = 500  # for the truncation note, and for counting differences (UTF-16)
 
 
-def render_markdown(report: ReportJSON, max_chars: int = GITHUB_COMMENT_LIMIT) -> str:
+def render_markdown(
+    report: ReportJSON | ReportView, max_chars: int = GITHUB_COMMENT_LIMIT
+) -> str:
     """The report as Markdown, at most `max_chars` characters: when the whole does not
     fit, the problems come first and details are left out, with a note saying so."""
-    view = build_view(report)
+    view = as_view(report)
     head = ["# citecheck report", "", _headline_line(view), ""]
     run_line = _run_line(view)
     if run_line:

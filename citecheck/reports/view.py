@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -559,6 +560,23 @@ def build_view(report: ReportJSON | Mapping[str, Any]) -> ReportView:
         run=_run(raw.get("run")),
         problems=_problems(documents),
     )
+
+
+def as_view(report: ReportJSON | Mapping[str, Any] | ReportView) -> ReportView:
+    """The view of `report`, or `report` itself when a caller has built it already."""
+    return report if isinstance(report, ReportView) else build_view(report)
+
+
+class PreparedReport:
+    """A report on its way to several formats: its view is built once, when first
+    asked for (JSON needs it only when the report has no summary)."""
+
+    def __init__(self, report: ReportJSON) -> None:
+        self.report = report
+
+    @cached_property
+    def view(self) -> ReportView:
+        return build_view(self.report)
 
 
 # -- wording shared by the renderers -------------------------------------------
