@@ -12,7 +12,12 @@ from pathlib import Path
 
 # Settings in the developer's shell that would point the command at a real archive or
 # account: a test's command never inherits them, so it only reaches what the test serves.
-OUTSIDE_SETTINGS = ("CITECHECK_WAYBACK_URL", "CITECHECK_IA_ACCESS_KEY", "CITECHECK_IA_SECRET_KEY")
+OUTSIDE_SETTINGS = (
+    "CITECHECK_WAYBACK_URL",
+    "CITECHECK_IA_ACCESS_KEY",
+    "CITECHECK_IA_SECRET_KEY",
+    "CITECHECK_HTTP_CLIENT",
+)
 
 
 def command(*args: str | Path) -> list[str]:

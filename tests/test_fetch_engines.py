@@ -22,7 +22,7 @@ HTML = {"Content-Type": "text/html; charset=utf-8"}
 FAST = FetchOptions(allow_private=True, max_retries=0, timeout=5.0, deadline=10.0)
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=["sync", "async", "aiohttp"])
 def engine(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -295,6 +295,66 @@ def test_rebinding_is_refused_at_connect_time(
 
 
 # -- bad servers --------------------------------------------------------------------------
+
+
+def test_answers_hyper_refuses_are_read_like_a_browser_reads_them(engine: str) -> None:
+    """A Location sent as raw UTF-8 bytes and an answer with 110 headers: reqwest's
+    hyper refuses both (the async engine then asks aiohttp); every engine must give
+    the status a browser would."""
+    raw_utf8 = "/caf\u00e9".encode().decode("latin-1")  # the bytes of "/café" on the wire
+    many = [(f"X-Header-{n}", "v") for n in range(110)]
+    routes = {
+        "/moved": Route(301, headers={"Location": raw_utf8}),
+        "/caf%C3%A9": Route(200, body=b"<title>Caf\xc3\xa9</title>", headers=HTML),
+        "/crowded": Route(200, body=b"<title>Fine</title>", headers=[*many, *HTML.items()]),
+    }
+    with serve(routes) as site:
+        results = fetch_all([f"{site}/moved", f"{site}/crowded"], FAST, engine)
+    moved, crowded = results[f"{site}/moved"], results[f"{site}/crowded"]
+    assert moved.status is LinkStatus.REDIRECTED, moved.error
+    assert moved.final_url == f"{site}/caf%C3%A9"
+    assert (crowded.status, crowded.http_status) == (LinkStatus.OK, 200), crowded.error
+
+
+def test_names_are_pinned_to_the_checked_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reqwest client connects to the address the guard checked, for names no DNS
+    server knows (so reqwest's own lookup could not have found them), and names looked
+    up together share one client instead of one ~4 ms client build each."""
+    from citecheck.fetch import transport_reqwest
+
+    real_getaddrinfo = socket.getaddrinfo
+    names = [f"site{n}.test" for n in range(12)]
+
+    def fake_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        return real_getaddrinfo("127.0.0.1" if host in names else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    builds: list[int] = []
+    real_build = transport_reqwest._Pins._build
+
+    def counting_build(self: Any, pins: Any) -> Any:
+        builds.append(len(pins))
+        return real_build(self, pins)
+
+    monkeypatch.setattr(transport_reqwest._Pins, "_build", counting_build)
+    with serve({"/p": Route(200, body=b"ok")}) as site:
+        urls = [f"http://{name}:{site.port}/p?{i}" for name in names for i in range(3)]
+        results = fetch_all(urls, FAST, "async")
+        assert {r.status for r in results.values()} == {LinkStatus.OK}
+        assert site.hits("/p") == len(urls)
+    assert sum(builds) == len(names)  # every name pinned once
+    assert len(builds) < len(names)  # and in batches
+
+
+def test_client_variable_moves_live_fetching_to_aiohttp(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CITECHECK_HTTP_CLIENT", raising=False)
+    assert Fetcher(FAST).engine == "async"
+    monkeypatch.setenv("CITECHECK_HTTP_CLIENT", "aiohttp")
+    with serve({"/p": Route(200, body=b"ok")}) as site, Fetcher(FAST) as fetcher:
+        assert fetcher.engine == "aiohttp"
+        assert [f.status for f in fetcher.fetch_many([f"{site}/p"])] == [LinkStatus.OK]
+    # WARC recording and replay go through requests, whatever the variable says
+    assert Fetcher(FAST, session_factory=lambda: None).engine == "sync"  # type: ignore[arg-type,return-value]
 
 
 def test_trickling_server_is_stopped_by_the_deadline(engine: str) -> None:

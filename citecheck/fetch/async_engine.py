@@ -1,4 +1,5 @@
-"""The aiohttp engine: many URLs at once on one event loop, for live fetching.
+"""The async engine: many URLs at once on one event loop, for live fetching, through
+a `Transport` (pyreqwest by default, aiohttp where pyreqwest is missing).
 
 `AsyncEngine.run` runs the loop in a worker thread and hands each Fetch to the
 calling thread as it completes. The input is read in the calling thread, a batch
@@ -22,24 +23,26 @@ from collections.abc import AsyncIterator, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 
-import aiohttp
-from multidict import CIMultiDictProxy
-
 from citecheck.errors import CitecheckError
 from citecheck.fetch.chain import Chain, Deadline
 from citecheck.fetch.classify import REDIRECT_CODES, body_limit, classify_answer, get_after_head
-from citecheck.fetch.errors import DeadlineExceeded, describe_aiohttp_error, innermost
+from citecheck.fetch.errors import DeadlineExceeded, innermost
 from citecheck.fetch.headers import request_headers
 from citecheck.fetch.hosts import HostPacer
 from citecheck.fetch.options import FetchOptions
-from citecheck.fetch.resolver import GuardedResolver
 from citecheck.fetch.retries import retry_delay
+from citecheck.fetch.transport import (
+    Headers,
+    Response,
+    Transport,
+    TransportName,
+    make_transport,
+)
 from citecheck.fetch.urls import host_key
 from citecheck.models import Fetch, LinkStatus
 
 CHUNK_SIZE = 64 * 1024
 KEEP_ALIVE_DRAIN = 64 * 1024  # read a small unwanted body anyway, so the connection is reused
-MAX_HEADER_SIZE = 64 * 1024  # some servers send long cookies or CSP headers
 CREDIT_BATCH = 32  # results the consumer takes before telling the engine (< read-ahead)
 # How often the URLs in flight are checked against their overall deadline: one timer
 # for the run instead of one per URL (asyncio.timeout cost ~5 % of the CPU per URL).
@@ -49,14 +52,13 @@ DEADLINE_TICK = 0.1
 # wider than the tasks' `read_ahead`.
 WAITING_URLS = 2_000
 FEED_BATCH = 32  # URLs the calling thread hands to the loop at once (one wake-up each)
-_TRANSPORT_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
 _DONE = object()
 
 
 @dataclass
 class _Answer:
     code: int
-    headers: CIMultiDictProxy[str]
+    headers: Headers
     body: bytes
     truncated: bool
     url: str
@@ -75,9 +77,11 @@ class _Walk:
         jar = self.cookies.get(host)
         return {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())} if jar else {}
 
-    def keep_cookies(self, host: str, headers: CIMultiDictProxy[str]) -> None:
+    def keep_cookies(self, host: str, headers: Headers) -> None:
         # within one chain only, like a browser following a cookie-setting redirect
-        for value in headers.getall("Set-Cookie", ()):
+        if "Set-Cookie" not in headers:
+            return
+        for value in headers.getall("Set-Cookie"):
             cookie: SimpleCookie = SimpleCookie()
             with contextlib.suppress(CookieError):
                 cookie.load(value)
@@ -154,9 +158,15 @@ class _Inbox:
 
 
 class AsyncEngine:
-    def __init__(self, options: FetchOptions, pacer: HostPacer) -> None:
+    def __init__(
+        self,
+        options: FetchOptions,
+        pacer: HostPacer,
+        transports: tuple[TransportName, ...] = ("reqwest", "aiohttp"),
+    ) -> None:
         self.options = options
         self._pacer = pacer
+        self._transports = transports  # the first one installed does the work
         self._overall = asyncio.Semaphore(1)  # replaced per run, inside its event loop
         self._overdue: set[asyncio.Task[None]] = set()  # cancelled for their deadline
         self._headers: dict[str, dict[str, str]] = {}  # host -> request headers
@@ -317,14 +327,14 @@ class AsyncEngine:
                     self._overdue.add(task)  # _fetch tells this cancel from the run's
                     task.cancel()
 
-        async with self._session(concurrency) as session:
+        async with self._transport(concurrency) as transport:
             host_slots: dict[str, asyncio.Semaphore] = {}
             self._overall = asyncio.Semaphore(concurrency)
 
             async def one(host: str, url: str) -> None:
                 nonlocal unconsumed
                 try:
-                    fetch = await self._fetch(session, host_slots, url, need_body)
+                    fetch = await self._fetch(transport, host_slots, url, need_body)
                     unconsumed += 1
                     deliver(fetch)
                 except Exception as exc:  # not one URL's problem: the run's
@@ -366,31 +376,18 @@ class AsyncEngine:
                 send_outbox()  # what finished in the last turn of the loop
 
     @contextlib.asynccontextmanager
-    async def _session(self, concurrency: int) -> AsyncIterator[aiohttp.ClientSession]:
-        options = self.options
-        connector = aiohttp.TCPConnector(
-            limit=concurrency,
-            limit_per_host=0,  # our own per-host slots count every hop and retry
-            resolver=GuardedResolver(options.allow_private),
-            ttl_dns_cache=300,
-        )
-        timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=options.connect_timeout, sock_read=options.timeout
-        )
-        async with aiohttp.ClientSession(
-            connector=connector,
-            timeout=timeout,
-            cookie_jar=aiohttp.DummyCookieJar(),  # cookies are kept per chain (_Walk)
-            max_line_size=MAX_HEADER_SIZE,
-            max_field_size=MAX_HEADER_SIZE,
-        ) as session:
-            yield session
+    async def _transport(self, concurrency: int) -> AsyncIterator[Transport]:
+        transport = make_transport(self.options, concurrency, self._transports)
+        try:
+            yield transport
+        finally:
+            await transport.close()
 
     # -- one URL ----------------------------------------------------------------------
 
     async def _fetch(
         self,
-        session: aiohttp.ClientSession,
+        transport: Transport,
         host_slots: dict[str, asyncio.Semaphore],
         url: str,
         need_body: bool,
@@ -398,7 +395,7 @@ class AsyncEngine:
         chain = Chain(url, self.options, deadline=Deadline(self.options.deadline))
         walk = _Walk(chain, need_body)
         try:
-            return await self._follow(session, host_slots, walk)
+            return await self._follow(transport, host_slots, walk)
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if task is None or task not in self._overdue:
@@ -417,7 +414,7 @@ class AsyncEngine:
 
     async def _follow(
         self,
-        session: aiohttp.ClientSession,
+        transport: Transport,
         host_slots: dict[str, asyncio.Semaphore],
         walk: _Walk,
     ) -> Fetch:
@@ -428,11 +425,11 @@ class AsyncEngine:
             if refused is not None:
                 return refused
             try:
-                answer = await self._hop(session, host_slots, walk)
+                answer = await self._hop(transport, host_slots, walk)
             except DeadlineExceeded:
                 return chain.timed_out()
-            except _TRANSPORT_ERRORS as exc:
-                status, error = describe_aiohttp_error(exc)
+            except transport.errors() as exc:  # evaluated only when something is raised
+                status, error = transport.describe(exc)
                 if status is LinkStatus.EXCLUDED:
                     return chain.refusal_result(status, error)
                 return chain.finish(status, error=error)
@@ -459,29 +456,29 @@ class AsyncEngine:
 
     async def _hop(
         self,
-        session: aiohttp.ClientSession,
+        transport: Transport,
         host_slots: dict[str, asyncio.Semaphore],
         walk: _Walk,
     ) -> _Answer | Fetch:
         """One hop: HEAD and/or GET per the method option."""
         method = self.options.method
         if method == "get" or (walk.need_body and method == "head-then-get"):
-            return await self._exchange(session, host_slots, "GET", walk)
+            return await self._exchange(transport, host_slots, "GET", walk)
         try:
-            head = await self._exchange(session, host_slots, "HEAD", walk)
-        except _TRANSPORT_ERRORS as exc:
-            if describe_aiohttp_error(exc)[0] is LinkStatus.EXCLUDED:
+            head = await self._exchange(transport, host_slots, "HEAD", walk)
+        except transport.errors() as exc:
+            if transport.describe(exc)[0] is LinkStatus.EXCLUDED:
                 raise
-            return await self._exchange(session, host_slots, "GET", walk)  # another HEAD failure
+            return await self._exchange(transport, host_slots, "GET", walk)  # another HEAD failure
         if isinstance(head, Fetch):
             return head
         if get_after_head(head.code, head.headers, walk.need_body, method):
-            return await self._exchange(session, host_slots, "GET", walk)
+            return await self._exchange(transport, host_slots, "GET", walk)
         return head
 
     async def _exchange(
         self,
-        session: aiohttp.ClientSession,
+        transport: Transport,
         host_slots: dict[str, asyncio.Semaphore],
         method: str,
         walk: _Walk,
@@ -506,11 +503,8 @@ class AsyncEngine:
                 if wait > 0:
                     await asyncio.sleep(wait)
                 try:
-                    async with self._overall, session.request(
-                        method,
-                        url,
-                        headers=_with_cookies(headers, walk.cookie_header(host)),
-                        allow_redirects=False,
+                    async with self._overall, transport.open(
+                        method, url, _with_cookies(headers, walk.cookie_header(host))
                     ) as response:
                         code = response.status
                         walk.last_code = code
@@ -523,8 +517,8 @@ class AsyncEngine:
                             chain.deadline.remaining(),
                         )
                         if delay is None:
-                            return await self._read(response, method, walk)
-                except (aiohttp.ConnectionTimeoutError, aiohttp.SocketTimeoutError):
+                            return await self._read(transport, response, method, walk)
+                except transport.timeouts():
                     delay = retry_delay(
                         attempt, None, None, self.options, chain.deadline.remaining()
                     )
@@ -536,17 +530,17 @@ class AsyncEngine:
             attempt += 1
 
     async def _read(
-        self, response: aiohttp.ClientResponse, method: str, walk: _Walk
+        self, transport: Transport, response: Response, method: str, walk: _Walk
     ) -> _Answer | Fetch:
         """Read what is wanted of the body (inside the host's turn)."""
         code = response.status
-        answer = _Answer(code, response.headers, b"", False, str(response.url))
+        answer = _Answer(code, response.headers, b"", False, response.url)
         if method == "HEAD" or (code in REDIRECT_CODES and response.headers.get("Location")):
             return answer
         limit = self.options.max_bytes
+        length = response.content_length
         if not walk.need_body:
             limit = body_limit(response.headers, False, limit) if code < 300 else 0
-            length = response.content_length
             if length is not None and length <= KEEP_ALIVE_DRAIN:
                 limit = max(limit, length)
         if limit <= 0:
@@ -555,16 +549,19 @@ class AsyncEngine:
         total = 0
         try:
             while total < limit:
-                chunk = await response.content.read(min(CHUNK_SIZE, limit - total))
+                chunk = await response.read(min(CHUNK_SIZE, limit - total))
                 if not chunk:
                     break
                 chunks.append(chunk)
                 total += len(chunk)
-            if total >= limit and not response.content.at_eof():
+                if length is not None and total >= length:
+                    break  # all of it: no read to find the end (each read is a round trip)
+            whole = length is not None and total >= length
+            if total >= limit and not whole and not response.at_eof():
                 # is there more? one byte tells (a body of exactly `limit` is not cut)
-                answer.truncated = bool(await response.content.read(1))
-        except _TRANSPORT_ERRORS as exc:
-            status, error = describe_aiohttp_error(exc)
+                answer.truncated = bool(await response.read(1))
+        except transport.errors() as exc:
+            status, error = transport.describe(exc)
             return walk.chain.finish(status, http_status=code, error=error)
         answer.body = b"".join(chunks)
         return answer

@@ -6,10 +6,21 @@ import codecs
 import functools
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from citecheck.models import LinkStatus
+
+
+class HeaderLookup(Protocol):
+    """What classification reads of a response's headers (a dict, requests' or
+    aiohttp's case-insensitive maps, pyreqwest's HeaderMap)."""
+
+    def get(self, key: str, /) -> str | None: ...
+
+    def items(self) -> Iterable[tuple[str, str]]: ...
+
 
 BLOCKED_CODES = frozenset({401, 403, 429, 451})
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -49,14 +60,14 @@ def _says_not_found(text: str) -> bool:
     return len(text.split()) <= _SHORT_LABEL_WORDS and bool(_SHORT_MISSING.search(text))
 
 
-def _header(headers: Mapping[str, str], name: str) -> str:
+def _header(headers: HeaderLookup, name: str) -> str:
     value = headers.get(name)
     if value is None:  # a plain dict is case-sensitive; real header maps are not
         value = next((v for k, v in headers.items() if k.lower() == name.lower()), None)
     return value or ""
 
 
-def may_be_html(headers: Mapping[str, str]) -> bool:
+def may_be_html(headers: HeaderLookup) -> bool:
     """Could this answer be an HTML page (so its title may say "not found")?"""
     content_type = _header(headers, "Content-Type").lower()
     return not content_type or "html" in content_type
@@ -67,7 +78,7 @@ def redirected_to_root(url: str, final_url: str) -> bool:
 
 
 def soft_404_reason(
-    url: str, final_url: str, redirected: bool, headers: Mapping[str, str], body: bytes
+    url: str, final_url: str, redirected: bool, headers: HeaderLookup, body: bytes
 ) -> str | None:
     """Why a 2xx answer is really "not found", or None.
 
@@ -104,7 +115,7 @@ def classify_answer(
     final_url: str,
     code: int,
     redirected: bool,
-    headers: Mapping[str, str],
+    headers: HeaderLookup,
     body: bytes,
 ) -> tuple[LinkStatus, str | None]:
     """The status of the last hop's answer, and a one-line reason when it is not good."""
@@ -120,7 +131,7 @@ def classify_answer(
     return LinkStatus.BROKEN, f"HTTP {code}"
 
 
-def get_after_head(code: int, headers: Mapping[str, str], need_body: bool, method: str) -> bool:
+def get_after_head(code: int, headers: HeaderLookup, need_body: bool, method: str) -> bool:
     """After a HEAD answer, is a GET of the same URL needed?"""
     if code in REDIRECT_CODES:
         return False  # follow the redirect with HEAD
@@ -133,7 +144,7 @@ def get_after_head(code: int, headers: Mapping[str, str], need_body: bool, metho
     return may_be_html(headers)  # the soft-404 check needs the page's title
 
 
-def body_limit(headers: Mapping[str, str], need_body: bool, max_bytes: int) -> int:
+def body_limit(headers: HeaderLookup, need_body: bool, max_bytes: int) -> int:
     """How many decoded body bytes to read: all (up to the cap) when the body is wanted,
     else only what the soft-404 check looks at, and nothing of a non-HTML answer."""
     if need_body:

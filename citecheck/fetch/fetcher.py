@@ -1,7 +1,8 @@
 """`Fetcher`: the one front door, whichever engine does the work.
 
 - `fetch(url)` (one URL, the spine's GET with body) uses the requests engine.
-- `fetch_many(urls)` uses the aiohttp engine for live fetching, and the requests
+- `fetch_many(urls)` uses the async engine for live fetching (pyreqwest, or aiohttp
+  where pyreqwest is not installed or with `engine="aiohttp"`), and the requests
   engine in a thread pool when the Fetcher was given a `session_factory` (WARC
   replay works through requests' transport adapters) or a WARC `recorder`
   (which records requests' responses), or when `engine="sync"`.
@@ -12,6 +13,7 @@ across the whole run) and the same classification code.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -27,10 +29,12 @@ if TYPE_CHECKING:
 
     from citecheck.fetch.async_engine import AsyncEngine
     from citecheck.fetch.sync_engine import SyncEngine
+    from citecheck.fetch.transport import TransportName
     from citecheck.replay import WarcRecorder
 
-Engine = Literal["auto", "sync", "async"]
+Engine = Literal["auto", "sync", "async", "aiohttp"]
 DEFAULT_OPTIONS = FetchOptions()  # frozen, so sharing is safe
+CLIENT_VARIABLE = "CITECHECK_HTTP_CLIENT"  # "aiohttp": live fetching without pyreqwest
 
 
 class Fetcher:
@@ -56,8 +60,13 @@ class Fetcher:
         self._async_engine: AsyncEngine | None = None
         self._engines_lock = threading.Lock()
         live = session_factory is None and recorder is None
-        self.engine: Literal["sync", "async"] = (
-            "async" if engine == "async" or (engine == "auto" and live) else "sync"
+        if engine == "auto" and live:
+            # the escape hatch should pyreqwest misbehave somewhere: the same engine on
+            # aiohttp (also what benchmarks/links_vs_lychee.py --client aiohttp measures)
+            wanted = os.environ.get(CLIENT_VARIABLE, "").strip().lower()
+            engine = "aiohttp" if wanted == "aiohttp" else "async"
+        self.engine: Literal["sync", "async", "aiohttp"] = (
+            engine if engine in ("async", "aiohttp") else "sync"
         )
         self._executor: ThreadPoolExecutor | None = None
         self._executor_workers = 0
@@ -87,7 +96,10 @@ class Fetcher:
             if self._async_engine is None:
                 from citecheck.fetch.async_engine import AsyncEngine
 
-                self._async_engine = AsyncEngine(self.options, self.pacer)
+                clients: tuple[TransportName, ...] = (
+                    ("aiohttp",) if self.engine == "aiohttp" else ("reqwest", "aiohttp")
+                )
+                self._async_engine = AsyncEngine(self.options, self.pacer, clients)
             return self._async_engine
 
     def close(self) -> None:
@@ -120,7 +132,7 @@ class Fetcher:
         concurrency = max(1, workers or self.options.max_concurrency)
         if self.options.offline:
             return (_offline(url, self.options) for url in urls)
-        if self.engine == "async":
+        if self.engine != "sync":
             return self._async.run(urls, concurrency, need_body)
         return self._threaded(urls, concurrency, need_body)
 

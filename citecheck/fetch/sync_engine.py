@@ -5,6 +5,7 @@ those work through requests' transport adapters."""
 from __future__ import annotations
 
 import contextlib
+import http.client
 import socket
 import threading
 import time
@@ -27,6 +28,11 @@ from citecheck.fetch.retries import retry_delay
 from citecheck.fetch.urls import host_key
 from citecheck.models import Fetch, LinkStatus
 from citecheck.replay import WARC_TRUNCATED_ATTRIBUTE, is_replay_session
+
+# http.client gives up on an answer with more than 100 headers ("connection broken");
+# browsers show the page and aiohttp reads up to 128. Raised (process-wide, it is
+# http.client's one setting) to aiohttp's bound.
+http.client._MAXHEADERS = max(http.client._MAXHEADERS, 128)  # type: ignore[attr-defined]
 
 if TYPE_CHECKING:
     from citecheck.replay import WarcRecorder

@@ -19,6 +19,10 @@ _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 # an escape); anything else in a redirect target is percent-encoded, as browsers do.
 _URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~!#$&'()*+,/:;=?@\[\]]|%[0-9A-Fa-f]{2}")
 _LOCATION_SAFE = "!#$%&'()*+,/:;=?@[]~"
+# The common shape, http(s)://name-or-ipv4[:port] and then /, ?, # or the end: its host
+# is read with one regex instead of urlsplit (~6 us, asked several times per URL).
+# Anything else (user info, IPv6, upper-case schemes, odd characters) takes urlsplit.
+_SIMPLE_URL = re.compile(r"https?://([A-Za-z0-9.\-]+)(?::([0-9]{1,5}))?(?=[/?#]|$)", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,11 @@ def url_problem(url: str) -> UrlProblem | None:
         return UrlProblem(LinkStatus.INVALID, "empty URL")
     if _SPACE_OR_CONTROL.search(url):
         return UrlProblem(LinkStatus.INVALID, "URL contains spaces or control characters")
+    simple = _SIMPLE_URL.match(url)
+    if simple is not None:
+        port = simple.group(2)
+        if (port is None or int(port) <= 65535) and _is_valid_host(simple.group(1)):
+            return None  # else the full check below says what is wrong
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -91,6 +100,9 @@ def ascii_host(host: str) -> str | None:
 
 def host_key(url: str) -> str:
     """The politeness key of a URL: its host name, lower case, as DNS sees it."""
+    simple = _SIMPLE_URL.match(url)
+    if simple is not None:
+        return _host_key_of(simple.group(1))
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:

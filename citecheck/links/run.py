@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urldefrag
 
 from citecheck.errors import InputError
@@ -29,9 +29,10 @@ from citecheck.links.policy import LinkPolicy
 from citecheck.links.spill import DEFAULT_BOUND, SpillList, SpillMap
 from citecheck.models import Fetch, InputFailure, LinkStatus, Redirect
 from citecheck.network import Network, RunOptions
-from citecheck.store import Store
-from citecheck.store.codec import redirects_from_json
-from citecheck.store.database import FreshStatus
+
+if TYPE_CHECKING:
+    from citecheck.store import Store
+    from citecheck.store.database import FreshStatus
 
 # (stage, done, total): the CLI turns this into a progress bar.
 ProgressCallback = Callable[[str, int, int], None]
@@ -150,6 +151,21 @@ class _Cache:
             self.store.record_fetches(self.run_id, pending)
 
 
+def _open_store(db: Path) -> Store:
+    # loaded only for a run with a cache: sqlite_utils costs ~40 ms of start-up
+    from citecheck.store import Store
+
+    return Store(db)
+
+
+def _redirects_from_json(text: str | None) -> tuple[Redirect, ...]:
+    if not text or text == "[]":
+        return ()  # most cached rows: no import statement on the warm path
+    from citecheck.store.codec import redirects_from_json
+
+    return redirects_from_json(text)
+
+
 def run_links(
     inputs: list[str],
     options: LinksOptions,
@@ -165,7 +181,7 @@ def run_links(
     its results' file at once.
     """
     started = time.monotonic()
-    store = Store(options.db) if options.db is not None else None
+    store = _open_store(options.db) if options.db is not None else None
     run_id: int | None = None
     try:
         run_id = store.start_run("links", options.describe()) if store is not None else None
@@ -203,6 +219,8 @@ def new_failures(db: Path, report: LinksReport, sources: Sequence[str]) -> int:
     """
     if report.run_id is None:
         return len(report.failures)
+    from citecheck.store import Store
+
     with Store(db) as store:
         return store.new_problem_count(report.run_id, "links", sources, len(report.failures))
 
@@ -400,7 +418,7 @@ class _Answer:
             status=LinkStatus(row.status),
             http_status=row.http_status,
             final_url=row.url if row.final_url == row.url else row.final_url,
-            redirects=redirects_from_json(row.redirects),
+            redirects=_redirects_from_json(row.redirects),
             error=None if error is None else shared.setdefault(error, error),
             elapsed_ms=row.elapsed_ms,
             from_cache=True,

@@ -1,0 +1,82 @@
+"""What the async engine needs of an HTTP client: one request, its head, its body in
+pieces. Two clients provide it: pyreqwest (Rust's reqwest, the default) and aiohttp
+(where pyreqwest is not installed, and for the few answers reqwest refuses).
+
+The engine keeps everything else (per-host queues, politeness, retries, redirects,
+cookies, classification), so both clients give the same statuses for the same answers.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
+from typing import Literal, Protocol
+
+from citecheck.fetch.classify import HeaderLookup
+from citecheck.fetch.options import FetchOptions
+from citecheck.models import LinkStatus
+
+TransportName = Literal["reqwest", "aiohttp"]
+
+
+class Headers(HeaderLookup, Protocol):
+    """A response's headers: case-insensitive lookup, every value of a repeated one."""
+
+    def __contains__(self, key: object, /) -> bool: ...
+
+    def getall(self, key: str, /) -> list[str]: ...
+
+
+class Response(Protocol):
+    status: int
+    headers: Headers
+    url: str
+    content_length: int | None  # of the decoded body, when known
+
+    async def read(self, size: int) -> bytes:
+        """Up to `size` bytes of the (decoded) body; b"" at its end."""
+        ...
+
+    def at_eof(self) -> bool: ...
+
+
+class Transport(Protocol):
+    def open(
+        self, method: str, url: str, headers: Mapping[str, str]
+    ) -> AbstractAsyncContextManager[Response]:
+        """Send one request (never following a redirect); the body is read inside."""
+        ...
+
+    def errors(self) -> tuple[type[BaseException], ...]:
+        """The exceptions that mean "this request failed" (not "the run failed")."""
+        ...
+
+    def timeouts(self) -> tuple[type[BaseException], ...]:
+        """The exceptions of a connect or read timeout (retried like a 5xx)."""
+        ...
+
+    def describe(self, exc: BaseException) -> tuple[LinkStatus, str]:
+        """A failed request as a status and a one-line reason."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+def make_transport(
+    options: FetchOptions, concurrency: int, prefer: tuple[TransportName, ...]
+) -> Transport:
+    """The first client of `prefer` that is installed (aiohttp always is). Call it
+    inside the event loop that will use the transport."""
+    for name in prefer:
+        if name == "reqwest":
+            if importlib.util.find_spec("pyreqwest") is None:
+                continue  # no wheel for this platform: aiohttp does the work
+            from citecheck.fetch.transport_reqwest import ReqwestTransport
+
+            return ReqwestTransport(options, concurrency)
+        if name == "aiohttp":
+            from citecheck.fetch.transport_aiohttp import AiohttpTransport
+
+            return AiohttpTransport(options, concurrency)
+    raise ValueError(f"no HTTP client among {list(prefer)}")
