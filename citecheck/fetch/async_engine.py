@@ -36,6 +36,7 @@ from citecheck.fetch.transport import (
     Response,
     Transport,
     TransportName,
+    load_client_modules,
     make_transport,
 )
 from citecheck.fetch.urls import host_key
@@ -178,6 +179,7 @@ class AsyncEngine:
     ) -> Generator[Fetch, None, None]:
         """Fetch `urls` on an event loop in a worker thread; yields as they complete."""
         concurrency = max(1, concurrency)
+        load_client_modules(self._transports)  # here, not in the worker thread
         read_ahead = max(256, concurrency * 4)
         waiting_limit = max(read_ahead, WAITING_URLS)
         results: queue.Queue[object] = queue.Queue()

@@ -63,6 +63,19 @@ class Transport(Protocol):
     async def close(self) -> None: ...
 
 
+def load_client_modules(prefer: tuple[TransportName, ...]) -> None:
+    """Import the first installed client's module in the calling thread, before the
+    engine's worker thread starts: imported first inside that thread, pyreqwest's
+    ClientBuilder crashed the process (SIGSEGV inside its native module, every run of
+    benchmarks/links_cache.py; the cause inside pyreqwest was not found)."""
+    for name in prefer:
+        if name == "reqwest" and importlib.util.find_spec("pyreqwest") is not None:
+            import citecheck.fetch.transport_reqwest  # noqa: F401  # loaded for its side
+            return
+        if name == "aiohttp":
+            return
+
+
 def make_transport(
     options: FetchOptions, concurrency: int, prefer: tuple[TransportName, ...]
 ) -> Transport:

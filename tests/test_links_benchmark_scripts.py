@@ -1,0 +1,33 @@
+"""The link-checking benchmarks run end to end at a small size: their figures are in
+the README, so the scripts must keep working. The cache benchmark is also the one
+program that crashed (SIGSEGV inside pyreqwest) when pyreqwest was first imported in
+the async engine's worker thread; see fetch.transport.load_client_modules."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def test_cache_benchmark_runs_and_reports_a_ratio() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "links_cache.py"), "--rounds", "1", "--links", "100",
+         "--hosts", "2", "--latency", "0.01"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "100/100 from cache" not in done.stdout  # the 404s are checked again
+    assert "ratio" in done.stdout
+
+
+def test_lychee_benchmark_runs_citecheck_alone() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "links_vs_lychee.py"), "--only", "citecheck",
+         "--links", "200", "--hosts", "4", "--latency", "0-0", "--rounds", "1"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "| citecheck |" in done.stdout
