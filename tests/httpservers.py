@@ -38,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import gzip as gzip_module
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -220,14 +221,19 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(routes: Mapping[str, RouteSpec], host: str = "127.0.0.1") -> Iterator[ServerURL]:
-    """Run a server with `routes` on `host` (a free port) for the duration of the block."""
+def serve(
+    routes: Mapping[str, RouteSpec], host: str = "127.0.0.1", tls: ssl.SSLContext | None = None
+) -> Iterator[ServerURL]:
+    """Run a server with `routes` on `host` (a free port) for the duration of the block;
+    over HTTPS with `tls` (a server-side context holding the certificate)."""
     server = _Server((host, 0), routes)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.daemon = True
     thread.start()
     port = server.server_address[1]
-    base_url = ServerURL(f"http://{host}:{port}")
+    base_url = ServerURL(f"{'https' if tls else 'http'}://{host}:{port}")
     base_url.host = host
     base_url.port = port
     base_url.requests = server.received
