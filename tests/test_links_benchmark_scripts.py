@@ -31,3 +31,13 @@ def test_lychee_benchmark_runs_citecheck_alone() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "| citecheck |" in done.stdout
+
+
+def test_bare_clients_benchmark_runs_both_clients() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "bare_clients.py"), "--links", "100", "--hosts", "2",
+         "--rounds", "1"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "| aiohttp |" in done.stdout and "| pyreqwest |" in done.stdout

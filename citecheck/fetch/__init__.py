@@ -10,8 +10,11 @@ address guard at every hop and after DNS resolution, soft-404 detection.
     chain.py         deadline, per-hop guard, redirect chains, building the Fetch
     errors.py        transport failures as statuses, for both engines
     sync_engine.py   requests: single fetches, WARC replay and recording
-    async_engine.py  aiohttp: fast live fetch_many
-    resolver.py      the address guard inside aiohttp's DNS resolution
+    async_engine.py  fast live fetch_many: queues per host, politeness, redirects
+    transport.py     what the async engine needs of an HTTP client
+    transport_reqwest.py  pyreqwest (the default), names pinned to checked addresses
+    transport_aiohttp.py  aiohttp (fallback), the guard inside its resolver
+    resolver.py      resolving a name and refusing private addresses, for both
     fetcher.py       Fetcher, which picks the engine
 
 `Fetcher.fetch` never raises for a problem with one URL: the problem becomes the
