@@ -276,6 +276,32 @@ def test_name_resolving_to_loopback_is_refused_after_dns(
         assert allowed.status is LinkStatus.OK and site.hits("/") == 1
 
 
+def test_spellings_of_a_name_cannot_slip_past_the_guard(
+    engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trailing dot and a percent-escape spell "intranet.test" differently; the
+    address checked must still be the address connected to."""
+    real_getaddrinfo = socket.getaddrinfo
+
+    def fake_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = str(host).rstrip(".")
+        return real_getaddrinfo("127.0.0.1" if name == "intranet.test" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    with serve({"/": Route(200, body=b"inside")}) as site:
+        dotted = f"http://intranet.test.:{site.port}/"
+        refused = fetch_one(dotted, FetchOptions(max_retries=0), engine)
+        assert (refused.status, refused.error) == (LinkStatus.EXCLUDED, "private address")
+        escaped = fetch_one(f"http://intr%61net.test:{site.port}/", FAST, engine)
+        assert escaped.status is LinkStatus.INVALID
+        assert site.hits("/") == 0
+        # allowed, the dotted name reaches the server through the checked address
+        # (no DNS server knows it: only the pinned address can have been used)
+        allowed = fetch_one(dotted, FAST, engine)
+        assert allowed.status is LinkStatus.OK, allowed.error
+        assert site.hits("/") == 1
+
+
 def test_rebinding_is_refused_at_connect_time(
     engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

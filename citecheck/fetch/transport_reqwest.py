@@ -156,7 +156,14 @@ class _Pins:
         batch, self._batch = self._batch, []
         if not batch:
             return
-        client = self._build(batch)
+        try:
+            client = self._build(batch)
+        except Exception as exc:  # a name reqwest will not take: its URLs fail, not the run
+            for host, _ in batch:
+                future = self._waiting.pop(host)
+                future.set_exception(InvalidRequestUrl(f"{host}: {exc}"))
+                future.exception()
+            return
         until = time.monotonic() + DNS_TTL
         for host, _ in batch:
             self._clients[host] = (client, until)
@@ -176,7 +183,10 @@ class _Pins:
             .http1_ignore_invalid_headers_in_responses(True)
         )
         for host, address in pins:
-            builder = builder.resolve(host, address, 0)  # the URL's own port is used
+            # both spellings: reqwest looks up the host as the URL writes it, and a name
+            # it finds no pin for it resolves itself, unchecked ("intranet.test." with
+            # the dot must not slip past the pin for "intranet.test")
+            builder = builder.resolve(host, address, 0).resolve(f"{host}.", address, 0)
         self.built += 1
         return builder.build()
 

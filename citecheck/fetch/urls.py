@@ -73,6 +73,11 @@ def url_problem(url: str) -> UrlProblem | None:
 def _is_valid_host(host: str) -> bool:
     if parse_literal_address(host) is not None:
         return True
+    if "%" in host:
+        # a percent-escape in a host name: clients decode it differently (reqwest to
+        # the name it spells, requests not at all), so the name checked by the address
+        # guard might not be the one connected to; browsers refuse most of these too
+        return False
     name = ascii_host(host)
     if name is None:
         return False
