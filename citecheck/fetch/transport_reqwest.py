@@ -54,10 +54,6 @@ class InvalidRequestUrl(ValueError):
     """reqwest would not build a request for this URL."""
 
 
-class _UseAiohttp(Exception):
-    """hyper refused an answer that aiohttp can read."""
-
-
 class _ReqwestResponse:
     __slots__ = ("_reader", "content_length", "headers", "status", "url")
 
@@ -80,9 +76,8 @@ class _ReqwestResponse:
 class _Pins:
     """One reqwest client per batch of checked names, one for literal addresses."""
 
-    def __init__(self, options: FetchOptions, concurrency: int) -> None:
+    def __init__(self, options: FetchOptions) -> None:
         self._options = options
-        self._concurrency = concurrency
         self._literal: Client | None = None
         self._is_literal: dict[str, bool] = {}
         self._clients: dict[str, tuple[Client, float]] = {}  # host -> client, until
@@ -92,7 +87,6 @@ class _Pins:
         self._build_timer: asyncio.TimerHandle | None = None
         self._resolving = 0
         self._lookups: set[asyncio.Task[None]] = set()  # referenced until done
-        self.built = 0  # clients built, for the tests
 
     def literal_client(self) -> Client:
         if self._literal is None:
@@ -128,7 +122,7 @@ class _Pins:
             found = await resolve_guarded(host, 0, socket.AF_UNSPEC, self._options.allow_private)
             if not found:
                 raise socket.gaierror(socket.EAI_NONAME, "no address")
-        except (OSError, UnicodeError) as exc:
+        except Exception as exc:  # OSError, UnicodeError, or the executor shutting down
             self._resolving -= 1
             self._failed[host] = (exc, time.monotonic() + FAILED_DNS_TTL)
             future = self._waiting.pop(host)
@@ -187,7 +181,6 @@ class _Pins:
             # it finds no pin for it resolves itself, unchecked ("intranet.test." with
             # the dot must not slip past the pin for "intranet.test")
             builder = builder.resolve(host, address, 0).resolve(f"{host}.", address, 0)
-        self.built += 1
         return builder.build()
 
     async def close(self) -> None:
@@ -235,7 +228,7 @@ class ReqwestTransport:
     def __init__(self, options: FetchOptions, concurrency: int) -> None:
         self._options = options
         self._concurrency = concurrency
-        self._pins = _Pins(options, concurrency)
+        self._pins = _Pins(options)
         self._aiohttp: Transport | None = None  # made for the first answer hyper refuses
 
     def open(self, method: str, url: str, headers: Mapping[str, str]) -> _Exchange:
@@ -275,7 +268,12 @@ class ReqwestTransport:
         return self._aiohttp
 
     def errors(self) -> tuple[type[BaseException], ...]:
-        mine: tuple[type[BaseException], ...] = (PyreqwestError, OSError, TimeoutError, ValueError)
+        mine: tuple[type[BaseException], ...] = (
+            PyreqwestError,
+            OSError,
+            TimeoutError,
+            InvalidRequestUrl,
+        )
         return mine + self._aiohttp.errors() if self._aiohttp is not None else mine
 
     def timeouts(self) -> tuple[type[BaseException], ...]:
