@@ -51,8 +51,8 @@ def parse_literal_address(host: str) -> IPAddress | None:
     """The IP address a host string spells literally, or None for a name.
 
     Accepts "[::1]" and IPv6 zone ids, and the legacy IPv4 spellings that
-    connect() also accepts ("127.1", "0x7f000001", "2130706433"), so they cannot
-    slip past the guard as "names".
+    connect() also accepts ("127.1", "0x7f000001", "2130706433", "127.0.0.1."), so
+    they cannot slip past the guard as "names".
     """
     text = host.strip().strip("[]")
     if "%" in text:  # fe80::1%eth0
@@ -62,6 +62,10 @@ def parse_literal_address(host: str) -> IPAddress | None:
     except ValueError:
         pass
     if text and all(c in "0123456789abcdefxABCDEFX." for c in text) and text[0].isdigit():
+        # "127.0.0.1." is an address too: URL parsers drop one trailing dot (WHATWG),
+        # and reqwest connects to it without any lookup
+        if text.endswith(".") and not text.endswith(".."):
+            text = text[:-1]
         try:
             return ipaddress.IPv4Address(socket.inet_aton(text))
         except OSError:

@@ -302,6 +302,14 @@ def test_spellings_of_a_name_cannot_slip_past_the_guard(
         assert site.hits("/") == 1
 
 
+@pytest.mark.parametrize("spelling", ["127.0.0.1.", "127.1", "0x7f.0.0.1", "2130706433"])
+def test_literal_loopback_spellings_are_refused(engine: str, spelling: str) -> None:
+    with serve({"/": Route(200, body=b"inside")}) as site:
+        result = fetch_one(f"http://{spelling}:{site.port}/", FetchOptions(max_retries=0), engine)
+        assert (result.status, result.error) == (LinkStatus.EXCLUDED, "private address")
+        assert site.hits("/") == 0
+
+
 def test_rebinding_is_refused_at_connect_time(
     engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
