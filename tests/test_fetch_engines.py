@@ -4,11 +4,13 @@ politeness per host, HEAD/GET, retries, headers, the address guard, bad servers.
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import itertools
 import shutil
 import socket
 import ssl
 import subprocess
+import zlib
 from typing import Any
 
 import pytest
@@ -310,6 +312,51 @@ def test_literal_loopback_spellings_are_refused(engine: str, spelling: str) -> N
         assert site.hits("/") == 0
 
 
+@pytest.mark.usefixtures("public_127_0_0_2")
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1:{port}\\@public.test",  # "\" is "/" to reqwest and browsers
+        "public.test\\@127.0.0.1:{port}",
+        "0x:{port}",  # 0.0.0.0 to a WHATWG parser, a name to Python
+        "127.0x.0.1:{port}",
+    ],
+)
+def test_hosts_parsers_read_differently_never_reach_loopback(
+    engine: str, host: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_getaddrinfo = socket.getaddrinfo
+
+    def public_looking(name: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(name).rstrip(".") in ("public.test", "0x", "127.0x.0.1"):
+            # the name resolves to 127.0.0.2, which the fixture makes public
+            return real_getaddrinfo("127.0.0.2", *args, **kwargs)
+        return real_getaddrinfo(name, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", public_looking)
+    with serve({"/": Route(200, body=b"inside")}) as site:
+        result = fetch_one(f"http://{host.format(port=site.port)}/", FetchOptions(), engine)
+        assert site.hits("/") == 0, result
+    assert result.status in (LinkStatus.INVALID, LinkStatus.EXCLUDED, LinkStatus.UNREACHABLE)
+
+
+def test_a_name_whose_first_address_is_dead_is_reached_at_the_next(
+    engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_getaddrinfo = socket.getaddrinfo
+
+    def two_addresses(name: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(name).rstrip(".") == "two.test":  # nothing listens on 127.0.0.3
+            first = real_getaddrinfo("127.0.0.3", port, *args, **kwargs)
+            return first + real_getaddrinfo("127.0.0.1", port, *args, **kwargs)
+        return real_getaddrinfo(name, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", two_addresses)
+    with serve({"/": Route(200, body=b"up")}) as site:
+        result = fetch_one(f"http://two.test:{site.port}/", FAST, engine)
+    assert result.status is LinkStatus.OK, result.error
+
+
 def test_rebinding_is_refused_at_connect_time(
     engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -420,6 +467,28 @@ def test_an_unverifiable_certificate_is_a_tls_error(
         assert site.hits("/") == 0  # the handshake failed: no request was made
     assert result.status is LinkStatus.UNREACHABLE
     assert result.error is not None and result.error.startswith("TLS error"), result.error
+
+
+def test_compressed_bodies_decode_alike_on_every_engine(engine: str) -> None:
+    page = b"<title>Harbour works</title>" + b"<p>The quay was rebuilt.</p>" * 200
+    raw_deflate = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    routes = {
+        "/upper": Route(200, body=gzip.compress(page), headers={"Content-Encoding": "GZIP"}),
+        "/deflate": Route(200, body=zlib.compress(page), headers={"Content-Encoding": "deflate"}),
+        "/raw-deflate": Route(
+            200,
+            body=raw_deflate.compress(page) + raw_deflate.flush(),
+            headers={"Content-Encoding": "deflate"},
+        ),
+        "/bad": Route(200, body=b"not gzip at all", headers={"Content-Encoding": "gzip"}),
+    }
+    with serve(routes) as site:
+        results = fetch_all([f"{site}{path}" for path in routes], FAST, engine)
+    for path in ("/upper", "/deflate", "/raw-deflate"):
+        result = results[f"{site}{path}"]
+        assert (result.status, result.body) == (LinkStatus.OK, page), (path, result.error)
+    bad = results[f"{site}/bad"]
+    assert bad.status is LinkStatus.BROKEN and "decode" in (bad.error or ""), bad.error
 
 
 def test_trickling_server_is_stopped_by_the_deadline(engine: str) -> None:

@@ -15,7 +15,7 @@ import socket
 from dataclasses import dataclass
 
 from citecheck.fetch.errors import PrivateAddressRefused
-from citecheck.netguard import is_private_address, parse_literal_address
+from citecheck.netguard import IPAddress, is_private_address, parse_literal_address
 
 _NAME_FLAGS = socket.NI_NUMERICHOST | socket.NI_NUMERICSERV
 
@@ -26,6 +26,13 @@ class Address:
     proto: int
     host: str  # the address as text ("203.0.113.5", "2001:db8::1", "fe80::1%eth0")
     port: int
+
+
+def refuse_private_literal(host: str, address: IPAddress, allow_private: bool) -> None:
+    """PrivateAddressRefused when `address` (the host's own literal address) is private:
+    the same check as for resolved names, for a client that connects without a lookup."""
+    if not allow_private and is_private_address(address):
+        raise PrivateAddressRefused(f"{host} is a private address")
 
 
 async def resolve_guarded(

@@ -1,15 +1,20 @@
 """pyreqwest (Rust's reqwest and hyper) behind the async engine's `Transport`: the
 default client, about twice as fast per request as aiohttp here (README, Performance).
 
-The address guard: reqwest does its own DNS lookups, which Python cannot check. So a
-named host is resolved here (resolver.resolve_guarded, the same check as aiohttp's)
-and the client that fetches it is built with that address pinned (reqwest's
-`resolve`): it connects to exactly the address that was checked. Building a client
-costs ~4 ms (it loads the system's root certificates), so hosts resolved at about the
-same time share one client, and URLs with a literal address (no DNS) share another.
+The address guard: reqwest does its own DNS lookups, which Python cannot check. So the
+host is taken as reqwest itself reads the URL (its `Url`), a literal address is checked
+here, a name is resolved here (resolver.resolve_guarded, the same check as aiohttp's),
+and the client that fetches it is built with that address pinned under exactly that
+name (reqwest's `resolve`): it connects to the address that was checked. A URL whose
+host reqwest reads differently from Python (WHATWG's IPv4 forms such as "0x") is
+refused. Building a client costs ~4 ms (it loads the system's root certificates), so
+hosts resolved at about the same time share one client, and URLs with a literal
+address share another.
 
 What hyper refuses that a browser shows (a header value that is not ASCII, such as a
-raw UTF-8 Location; more than 100 headers) is fetched again through aiohttp.
+raw UTF-8 Location; more than 100 headers) is fetched again through aiohttp, and so is
+a name whose first address refuses the connection when it has others (one pin holds
+one address), or whose address reqwest cannot take (an IPv6 scope id).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
+import zlib
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
@@ -31,10 +37,11 @@ from pyreqwest.exceptions import (
     PyreqwestError,
     RequestTimeoutError,
 )
+from pyreqwest.http import Url
 
 from citecheck.fetch.errors import DNS_FAILURE, PrivateAddressRefused, describe_aiohttp_error
 from citecheck.fetch.options import FetchOptions
-from citecheck.fetch.resolver import resolve_guarded
+from citecheck.fetch.resolver import refuse_private_literal, resolve_guarded
 from citecheck.fetch.transport import Headers, Response, Transport
 from citecheck.fetch.urls import host_key
 from citecheck.models import LinkStatus
@@ -44,30 +51,101 @@ if TYPE_CHECKING:
     from pyreqwest.request import StreamRequest
     from pyreqwest.response import Response as ReqwestResponse
 
+    from citecheck.netguard import IPAddress
+
 DNS_TTL = 300.0  # seconds a checked address is used (aiohttp's ttl_dns_cache)
 FAILED_DNS_TTL = 30.0  # a name that failed is not looked up again for each of its URLs
 # Names resolved within this window share one client (one ~4 ms build for the batch).
 PIN_BATCH_WINDOW = 0.02
+CHUNK = 64 * 1024  # compressed bytes read at a time
 
 
 class InvalidRequestUrl(ValueError):
     """reqwest would not build a request for this URL."""
 
 
+class _UseAiohttp(Exception):
+    """This host is for the aiohttp fallback (an address a pin cannot hold)."""
+
+
+def reqwest_host(url: str) -> str:
+    """The host reqwest connects to or looks up for `url`, as it writes it."""
+    try:
+        return Url(url).host_str or ""
+    except (ValueError, PyreqwestError) as exc:
+        raise InvalidRequestUrl(_last_cause(exc)) from None
+
+
+def _comparable(host: str) -> str:
+    return host.strip("[]").lower().rstrip(".")
+
+
+class BodyNotDecoded(Exception):
+    """A gzip or deflate body that does not decompress."""
+
+
+class _Inflater:
+    """gzip and deflate decoded here, the way aiohttp decodes them (so both clients give
+    the same status): encoding names in any case, deflate with or without its zlib
+    header, a stream cut short kept as far as it goes. Output comes `size` bytes at a
+    time, so the body cap holds for decoded bytes (a gzip bomb stops there)."""
+
+    def __init__(self, encoding: str) -> None:
+        self._raw_deflate_tried = encoding == "gzip"
+        wbits = 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
+        self._decoder = zlib.decompressobj(wbits)
+        self._pending = b""  # compressed bytes the decoder has not taken yet
+
+    @property
+    def has_more(self) -> bool:
+        return bool(self._pending)
+
+    def feed(self, data: bytes, size: int) -> bytes:
+        data = self._pending + data
+        try:
+            out = self._decoder.decompress(data, size)
+        except zlib.error as exc:
+            if self._raw_deflate_tried:
+                raise BodyNotDecoded(str(exc)) from None
+            self._raw_deflate_tried = True  # deflate without its zlib header
+            self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
+            return self.feed(data, size)
+        self._raw_deflate_tried = True
+        self._pending = self._decoder.unconsumed_tail
+        return out
+
+
 class _ReqwestResponse:
-    __slots__ = ("_reader", "content_length", "headers", "status", "url")
+    __slots__ = ("_inflater", "_reader", "content_length", "headers", "status", "url")
 
     def __init__(self, response: ReqwestResponse, url: str) -> None:
         self.status = response.status
         self.headers: Headers = response.headers  # type: ignore[assignment]  # HeaderMap
         self.url = url
-        length = response.headers.get("Content-Length")
-        self.content_length = int(length) if length and length.isdigit() else None
+        encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
+        encoding = "gzip" if encoding == "x-gzip" else encoding
+        self._inflater = _Inflater(encoding) if encoding in ("gzip", "deflate") else None
+        length = response.headers.get("Content-Length") or ""
+        known = length.isdigit() and self._inflater is None
+        self.content_length = int(length) if known else None  # of the decoded body
         self._reader = response.body_reader
 
     async def read(self, size: int) -> bytes:
-        chunk = await self._reader.read(size)
-        return bytes(chunk) if chunk else b""
+        inflater = self._inflater
+        if inflater is None:
+            chunk = await self._reader.read(size)
+            return bytes(chunk) if chunk else b""
+        while True:
+            if inflater.has_more:
+                out = inflater.feed(b"", size)
+                if out:
+                    return out
+            chunk = await self._reader.read(max(size, CHUNK))
+            if not chunk:
+                return b""  # the end, or a stream cut short: what decoded is kept
+            out = inflater.feed(bytes(chunk), size)
+            if out:
+                return out
 
     def at_eof(self) -> bool:
         return False  # not known without reading: the engine reads one more byte
@@ -79,31 +157,43 @@ class _Pins:
     def __init__(self, options: FetchOptions) -> None:
         self._options = options
         self._literal: Client | None = None
-        self._is_literal: dict[str, bool] = {}
-        self._clients: dict[str, tuple[Client, float]] = {}  # host -> client, until
+        self._addresses: dict[str, IPAddress | None] = {}  # reqwest's host -> literal?
+        self._clients: dict[str, tuple[Client, float]] = {}  # name -> client, until
+        self._built: list[Client] = []  # every client, closed at the end
         self._failed: dict[str, tuple[BaseException, float]] = {}
         self._waiting: dict[str, asyncio.Future[Client]] = {}
-        self._batch: list[tuple[str, str]] = []  # (host, address) to pin in the next client
+        self._batch: list[tuple[str, str]] = []  # (name, address) to pin in the next client
         self._build_timer: asyncio.TimerHandle | None = None
         self._resolving = 0
         self._lookups: set[asyncio.Task[None]] = set()  # referenced until done
+        self.several: set[str] = set()  # names with more than one checked address
+        self.unpinnable: set[str] = set()  # names for the aiohttp fallback
 
     def literal_client(self) -> Client:
         if self._literal is None:
             self._literal = self._build(())
         return self._literal
 
-    async def client_for(self, url: str) -> Client:
-        host = host_key(url)
-        literal = self._is_literal.get(host)
-        if literal is None:
-            literal = self._is_literal[host] = parse_literal_address(host) is not None
-        if literal:
-            return self.literal_client()  # chain.refused has checked the address itself
+    async def client_for(self, url: str) -> tuple[Client, str]:
+        """The client for `url` and the host it goes to (as reqwest writes it)."""
+        host = reqwest_host(url)
+        if host not in self._addresses:
+            self._addresses[host] = parse_literal_address(host)
+        literal = self._addresses[host]
+        ours = host_key(url)
+        if _comparable(host) != ours and (
+            literal is None or parse_literal_address(ours) != literal
+        ):
+            raise InvalidRequestUrl(f"its host reads as {host!r} and as {ours!r}")
+        if literal is not None:
+            refuse_private_literal(host, literal, self._options.allow_private)
+            return self.literal_client(), host
+        if host in self.unpinnable:
+            raise _UseAiohttp(host)
         now = time.monotonic()
         pinned = self._clients.get(host)
         if pinned is not None and pinned[1] > now:
-            return pinned[0]
+            return pinned[0], host
         failed = self._failed.get(host)
         if failed is not None and failed[1] > now:
             raise failed[0]
@@ -115,24 +205,34 @@ class _Pins:
             self._lookups.add(lookup)
             lookup.add_done_callback(self._lookups.discard)
         # shielded: one URL's deadline must not cancel the lookup its host's others wait on
-        return await asyncio.shield(future)
+        return await asyncio.shield(future), host
 
     async def _resolve(self, host: str) -> None:
         try:
             found = await resolve_guarded(host, 0, socket.AF_UNSPEC, self._options.allow_private)
             if not found:
                 raise socket.gaierror(socket.EAI_NONAME, "no address")
-        except Exception as exc:  # OSError, UnicodeError, or the executor shutting down
+        except Exception as exc:  # OSError, UnicodeError, the executor shutting down
             self._resolving -= 1
             self._failed[host] = (exc, time.monotonic() + FAILED_DNS_TTL)
-            future = self._waiting.pop(host)
-            future.set_exception(exc)
-            future.exception()  # retrieved: a host whose URLs all ended meanwhile is fine
+            self._settle(host, exc)
             self._maybe_build()
             return
         self._resolving -= 1
+        if len({address.host for address in found}) > 1:
+            self.several.add(host)
         self._batch.append((host, found[0].host))
         self._maybe_build()
+
+    def _settle(self, host: str, outcome: Client | BaseException) -> None:
+        future = self._waiting.pop(host, None)
+        if future is None or future.done():
+            return
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+            future.exception()  # retrieved: a host whose URLs all ended meanwhile is fine
+        else:
+            future.set_result(outcome)
 
     def _maybe_build(self) -> None:
         if not self._batch:
@@ -152,16 +252,17 @@ class _Pins:
             return
         try:
             client = self._build(batch)
-        except Exception as exc:  # a name reqwest will not take: its URLs fail, not the run
+        except Exception as exc:  # the system's certificates, say: these URLs fail, not the run
             for host, _ in batch:
-                future = self._waiting.pop(host)
-                future.set_exception(InvalidRequestUrl(f"{host}: {exc}"))
-                future.exception()
+                self._settle(host, InvalidRequestUrl(f"{host}: {exc}"))
             return
         until = time.monotonic() + DNS_TTL
         for host, _ in batch:
+            if host in self.unpinnable:
+                self._settle(host, _UseAiohttp(host))
+                continue
             self._clients[host] = (client, until)
-            self._waiting.pop(host).set_result(client)
+            self._settle(host, client)
 
     def _build(self, pins: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> Client:
         options = self._options
@@ -175,21 +276,28 @@ class _Pins:
             .http1_allow_obsolete_multiline_headers_in_responses(True)
             .http1_allow_spaces_after_header_name_in_responses(True)
             .http1_ignore_invalid_headers_in_responses(True)
+            .gzip(False)  # decoded by _Inflater, as aiohttp decodes (brotli and zstd by
+            .deflate(False)  # reqwest: aiohttp reads those only with extra packages)
         )
         for host, address in pins:
-            # both spellings: reqwest looks up the host as the URL writes it, and a name
-            # it finds no pin for it resolves itself, unchecked ("intranet.test." with
-            # the dot must not slip past the pin for "intranet.test")
-            builder = builder.resolve(host, address, 0).resolve(f"{host}.", address, 0)
-        return builder.build()
+            if "%" in address:  # "fe80::1%eth0": a pin cannot hold a scope id
+                self.unpinnable.add(host)  # aiohttp connects to it instead
+                continue
+            # pinned under the very name reqwest will look up (reqwest_host)
+            builder = builder.resolve(host, address, 0)
+        client = builder.build()
+        self._built.append(client)
+        return client
 
     async def close(self) -> None:
         if self._build_timer is not None:
             self._build_timer.cancel()
-        clients = {id(c): c for c, _ in self._clients.values()}
-        if self._literal is not None:
-            clients[id(self._literal)] = self._literal
-        for client in clients.values():
+        for lookup in list(self._lookups):
+            lookup.cancel()
+        await asyncio.gather(*self._lookups, return_exceptions=True)
+        for future in self._waiting.values():
+            future.cancel()
+        for client in self._built:
             await client.close()
 
 
@@ -238,7 +346,10 @@ class ReqwestTransport:
         self, method: str, url: str, headers: Mapping[str, str]
     ) -> tuple[StreamRequest, ReqwestResponse] | None:
         """The request sent and its head read, or None when aiohttp must do it."""
-        client = await self._pins.client_for(url)
+        try:
+            client, host = await self._pins.client_for(url)
+        except _UseAiohttp:
+            return None
         try:
             builder = client.request(method, url).headers(dict(headers))
             # the head as soon as it comes (by default pyreqwest waits for 64 KiB of body
@@ -251,6 +362,10 @@ class ReqwestTransport:
         except DecodeError as exc:
             if "head is too large" in _cause_text(exc):
                 return None
+            raise
+        except ConnectError:
+            if host in self._pins.several:
+                return None  # aiohttp tries the name's other checked addresses
             raise
         try:
             for _ in response.headers.values():
@@ -272,7 +387,9 @@ class ReqwestTransport:
             PyreqwestError,
             OSError,
             TimeoutError,
+            UnicodeError,  # a name the system resolver's IDNA codec refuses
             InvalidRequestUrl,
+            BodyNotDecoded,
         )
         return mine + self._aiohttp.errors() if self._aiohttp is not None else mine
 
@@ -298,6 +415,8 @@ def describe_reqwest_error(exc: BaseException) -> tuple[LinkStatus, str]:
         return LinkStatus.UNREACHABLE, DNS_FAILURE
     if isinstance(exc, InvalidRequestUrl):
         return LinkStatus.INVALID, f"invalid URL: {exc}"
+    if isinstance(exc, BodyNotDecoded):
+        return LinkStatus.BROKEN, "body could not be decoded (bad Content-Encoding)"
     if not isinstance(exc, PyreqwestError):
         return describe_aiohttp_error(exc)  # the fallback's, or a plain OSError
     text = _cause_text(exc)

@@ -64,6 +64,10 @@ def url_problem(url: str) -> UrlProblem | None:
         return UrlProblem(LinkStatus.UNSUPPORTED, f"unsupported scheme: {scheme}")
     if not host:
         return UrlProblem(LinkStatus.INVALID, "URL has no host")
+    if "\\" in parts.netloc:
+        # browsers and reqwest read "\" as "/", Python as part of the user info: in
+        # http://10.0.0.1\@example.test/ one side sees 10.0.0.1, the other example.test
+        return UrlProblem(LinkStatus.INVALID, "backslash in the host part")
     if not _is_valid_host(host):
         return UrlProblem(LinkStatus.INVALID, f"invalid host name: {host}")
     return None
