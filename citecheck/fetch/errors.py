@@ -1,6 +1,7 @@
-"""A transport failure (requests/urllib3 or aiohttp) as a status and a one-line reason.
+"""A transport failure (requests/urllib3, aiohttp; pyreqwest's in transport_reqwest)
+as a status and a one-line reason.
 
-Both engines say the same thing for the same failure: "connection refused", "read
+Every client says the same thing for the same failure: "connection refused", "read
 timeout", "DNS failure: host name does not resolve", ...
 """
 
@@ -19,6 +20,22 @@ class DeadlineExceeded(Exception):
 
 class PrivateAddressRefused(OSError):
     """A host name resolved to a private address while allow_private is off."""
+
+
+def describe_os_error(exc: BaseException) -> tuple[LinkStatus, str] | None:
+    """What every client says alike, whichever library raised it: the address guard's
+    refusal, a name that does not resolve, a refused or reset connection. None when
+    the failure is none of these (the client's own describer goes on)."""
+    chain = causes(exc)
+    if any(isinstance(e, PrivateAddressRefused) for e in chain):
+        return LinkStatus.EXCLUDED, "private address"
+    if any(isinstance(e, socket.gaierror) for e in chain):
+        return LinkStatus.UNREACHABLE, DNS_FAILURE
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return LinkStatus.UNREACHABLE, "connection refused"
+    if any(isinstance(e, ConnectionResetError | BrokenPipeError) for e in chain):
+        return LinkStatus.UNREACHABLE, "connection reset"
+    return None
 
 
 def describe_request_error(exc: Exception) -> tuple[LinkStatus, str]:
@@ -60,15 +77,12 @@ def describe_request_error(exc: Exception) -> tuple[LinkStatus, str]:
 def _describe_connection_error(exc: Exception) -> tuple[LinkStatus, str]:
     import urllib3.exceptions  # loaded already: only requests' errors come here
 
+    common = describe_os_error(exc)  # the guard's refusal at connect time (pinning), ...
+    if common is not None:
+        return common
     chain = causes(exc)
-    if any(isinstance(e, PrivateAddressRefused) for e in chain):
-        return LinkStatus.EXCLUDED, "private address"  # refused at connect time (pinning)
-    if any(isinstance(e, urllib3.exceptions.NameResolutionError | socket.gaierror) for e in chain):
+    if any(isinstance(e, urllib3.exceptions.NameResolutionError) for e in chain):
         return LinkStatus.UNREACHABLE, DNS_FAILURE
-    if any(isinstance(e, ConnectionRefusedError) for e in chain):
-        return LinkStatus.UNREACHABLE, "connection refused"
-    if any(isinstance(e, ConnectionResetError | BrokenPipeError) for e in chain):
-        return LinkStatus.UNREACHABLE, "connection reset"
     # urllib3's NewConnectionError subclasses ConnectTimeoutError: not every one is a timeout
     if any(
         isinstance(e, urllib3.exceptions.ConnectTimeoutError)
@@ -92,23 +106,17 @@ def describe_aiohttp_error(exc: BaseException) -> tuple[LinkStatus, str]:
 
     import aiohttp
 
-    chain = causes(exc)
-    if any(isinstance(e, PrivateAddressRefused) for e in chain):
-        return LinkStatus.EXCLUDED, "private address"
+    common = describe_os_error(exc)
+    if common is not None:
+        return common
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return LinkStatus.TIMEOUT, "connect timeout"
     if isinstance(exc, aiohttp.SocketTimeoutError | asyncio.TimeoutError):
         return LinkStatus.TIMEOUT, "read timeout"
-    if isinstance(exc, aiohttp.ClientConnectorDNSError) or any(
-        isinstance(e, socket.gaierror) for e in chain
-    ):
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
         return LinkStatus.UNREACHABLE, DNS_FAILURE
     if isinstance(exc, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError):
         return LinkStatus.UNREACHABLE, f"TLS error: {innermost(exc)}"
-    if any(isinstance(e, ConnectionRefusedError) for e in chain):
-        return LinkStatus.UNREACHABLE, "connection refused"
-    if any(isinstance(e, ConnectionResetError | BrokenPipeError) for e in chain):
-        return LinkStatus.UNREACHABLE, "connection reset"
     if isinstance(exc, aiohttp.ClientPayloadError) and "encoding" in str(exc).lower():
         return LinkStatus.BROKEN, "body could not be decoded (bad Content-Encoding)"
     if isinstance(exc, aiohttp.InvalidURL):

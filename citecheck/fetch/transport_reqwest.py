@@ -39,7 +39,12 @@ from pyreqwest.exceptions import (
 )
 from pyreqwest.http import Url
 
-from citecheck.fetch.errors import DNS_FAILURE, PrivateAddressRefused, describe_aiohttp_error
+from citecheck.fetch.errors import (
+    DNS_FAILURE,
+    PrivateAddressRefused,
+    describe_os_error,
+    innermost,
+)
 from citecheck.fetch.options import FetchOptions
 from citecheck.fetch.resolver import refuse_private_literal, resolve_guarded
 from citecheck.fetch.transport import Headers, Response, Transport
@@ -398,6 +403,8 @@ class ReqwestTransport:
         return mine + self._aiohttp.timeouts() if self._aiohttp is not None else mine
 
     def describe(self, exc: BaseException) -> tuple[LinkStatus, str]:
+        if self._aiohttp is not None and not isinstance(exc, _OWN_ERRORS):
+            return self._aiohttp.describe(exc)  # raised by the fallback
         return describe_reqwest_error(exc)
 
     async def close(self) -> None:
@@ -406,19 +413,29 @@ class ReqwestTransport:
             await self._aiohttp.close()
 
 
+# what this module and pyreqwest raise; anything else while the fallback is in use
+# may be aiohttp's, and aiohttp's describer reads it
+_OWN_ERRORS = (
+    PyreqwestError,
+    InvalidRequestUrl,
+    BodyNotDecoded,
+    PrivateAddressRefused,
+    UnicodeError,
+)
+
+
 def describe_reqwest_error(exc: BaseException) -> tuple[LinkStatus, str]:
     """A failed reqwest request as a status and a one-line reason (the words the
     other clients use, so a run reads the same whichever client fetched)."""
-    if isinstance(exc, PrivateAddressRefused):
-        return LinkStatus.EXCLUDED, "private address"
-    if isinstance(exc, socket.gaierror | UnicodeError):
+    if isinstance(exc, UnicodeError):  # a name the system resolver's IDNA codec refuses
         return LinkStatus.UNREACHABLE, DNS_FAILURE
     if isinstance(exc, InvalidRequestUrl):
         return LinkStatus.INVALID, f"invalid URL: {exc}"
     if isinstance(exc, BodyNotDecoded):
         return LinkStatus.BROKEN, "body could not be decoded (bad Content-Encoding)"
-    if not isinstance(exc, PyreqwestError):
-        return describe_aiohttp_error(exc)  # the fallback's, or a plain OSError
+    if not isinstance(exc, PyreqwestError):  # the address guard's, the lookup's
+        common = describe_os_error(exc)
+        return common or (LinkStatus.UNREACHABLE, f"{type(exc).__name__}: {innermost(exc)}")
     text = _cause_text(exc)
     last = _last_cause(exc)
     if isinstance(exc, RequestTimeoutError):
