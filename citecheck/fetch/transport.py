@@ -8,6 +8,7 @@ cookies, classification), so both clients give the same statuses for the same an
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
@@ -63,33 +64,38 @@ class Transport(Protocol):
     async def close(self) -> None: ...
 
 
-def load_client_modules(prefer: tuple[TransportName, ...]) -> None:
-    """Import the first installed client's module in the calling thread, before the
-    engine's worker thread starts: imported first inside that thread, pyreqwest's
-    ClientBuilder crashed the process (SIGSEGV inside its native module, every run of
-    benchmarks/links_cache.py; the cause inside pyreqwest was not found)."""
+def installed_client(prefer: tuple[TransportName, ...]) -> TransportName:
+    """The first client of `prefer` that is installed (aiohttp always is; pyreqwest may
+    have no wheel for this platform)."""
     for name in prefer:
-        if name == "reqwest" and importlib.util.find_spec("pyreqwest") is not None:
-            import citecheck.fetch.transport_reqwest  # noqa: F401  # loaded for its side
-            return
-        if name == "aiohttp":
-            return
+        if name == "aiohttp" or _has_pyreqwest():
+            return name
+    raise ValueError(f"no HTTP client among {list(prefer)}")
+
+
+@functools.cache
+def _has_pyreqwest() -> bool:
+    return importlib.util.find_spec("pyreqwest") is not None
+
+
+def load_client_modules(prefer: tuple[TransportName, ...]) -> None:
+    """Import the chosen client's module in the calling thread, before the engine's
+    worker thread starts: imported first inside that thread, pyreqwest's ClientBuilder
+    crashed the process (SIGSEGV inside its native module, every run of
+    benchmarks/links_cache.py; the cause inside pyreqwest was not found)."""
+    if installed_client(prefer) == "reqwest":
+        import citecheck.fetch.transport_reqwest  # noqa: F401  # loaded for its side
 
 
 def make_transport(
     options: FetchOptions, concurrency: int, prefer: tuple[TransportName, ...]
 ) -> Transport:
-    """The first client of `prefer` that is installed (aiohttp always is). Call it
-    inside the event loop that will use the transport."""
-    for name in prefer:
-        if name == "reqwest":
-            if importlib.util.find_spec("pyreqwest") is None:
-                continue  # no wheel for this platform: aiohttp does the work
-            from citecheck.fetch.transport_reqwest import ReqwestTransport
+    """The chosen client (installed_client). Call it inside the event loop that will
+    use the transport."""
+    if installed_client(prefer) == "reqwest":
+        from citecheck.fetch.transport_reqwest import ReqwestTransport
 
-            return ReqwestTransport(options, concurrency)
-        if name == "aiohttp":
-            from citecheck.fetch.transport_aiohttp import AiohttpTransport
+        return ReqwestTransport(options, concurrency)
+    from citecheck.fetch.transport_aiohttp import AiohttpTransport
 
-            return AiohttpTransport(options, concurrency)
-    raise ValueError(f"no HTTP client among {list(prefer)}")
+    return AiohttpTransport(options, concurrency)
