@@ -14,6 +14,7 @@ address guard at every hop and after DNS resolution, soft-404 detection.
     transport.py     what the async engine needs of an HTTP client
     transport_reqwest.py  pyreqwest (the default), names pinned to checked addresses
     transport_aiohttp.py  aiohttp (fallback), the guard inside its resolver
+    inflate.py       gzip and deflate decoded as aiohttp decodes them, for reqwest
     resolver.py      resolving a name and refusing private addresses, for both
     fetcher.py       Fetcher, which picks the engine
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
-import zlib
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
@@ -45,6 +44,7 @@ from citecheck.fetch.errors import (
     describe_os_error,
     innermost,
 )
+from citecheck.fetch.inflate import BodyNotDecoded, inflater_for
 from citecheck.fetch.options import FetchOptions
 from citecheck.fetch.resolver import refuse_private_literal, resolve_guarded
 from citecheck.fetch.transport import Headers, Response, Transport
@@ -85,41 +85,6 @@ def _comparable(host: str) -> str:
     return host.strip("[]").lower().rstrip(".")
 
 
-class BodyNotDecoded(Exception):
-    """A gzip or deflate body that does not decompress."""
-
-
-class _Inflater:
-    """gzip and deflate decoded here, the way aiohttp decodes them (so both clients give
-    the same status): encoding names in any case, deflate with or without its zlib
-    header, a stream cut short kept as far as it goes. Output comes `size` bytes at a
-    time, so the body cap holds for decoded bytes (a gzip bomb stops there)."""
-
-    def __init__(self, encoding: str) -> None:
-        self._raw_deflate_tried = encoding == "gzip"
-        wbits = 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
-        self._decoder = zlib.decompressobj(wbits)
-        self._pending = b""  # compressed bytes the decoder has not taken yet
-
-    @property
-    def has_more(self) -> bool:
-        return bool(self._pending)
-
-    def feed(self, data: bytes, size: int) -> bytes:
-        data = self._pending + data
-        try:
-            out = self._decoder.decompress(data, size)
-        except zlib.error as exc:
-            if self._raw_deflate_tried:
-                raise BodyNotDecoded(str(exc)) from None
-            self._raw_deflate_tried = True  # deflate without its zlib header
-            self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
-            return self.feed(data, size)
-        self._raw_deflate_tried = True
-        self._pending = self._decoder.unconsumed_tail
-        return out
-
-
 class _ReqwestResponse:
     __slots__ = ("_inflater", "_reader", "content_length", "headers", "status", "url")
 
@@ -127,9 +92,7 @@ class _ReqwestResponse:
         self.status = response.status
         self.headers: Headers = response.headers  # type: ignore[assignment]  # HeaderMap
         self.url = url
-        encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
-        encoding = "gzip" if encoding == "x-gzip" else encoding
-        self._inflater = _Inflater(encoding) if encoding in ("gzip", "deflate") else None
+        self._inflater = inflater_for(response.headers.get("Content-Encoding"))
         length = response.headers.get("Content-Length") or ""
         known = length.isdigit() and self._inflater is None
         self.content_length = int(length) if known else None  # of the decoded body
@@ -281,7 +244,7 @@ class _Pins:
             .http1_allow_obsolete_multiline_headers_in_responses(True)
             .http1_allow_spaces_after_header_name_in_responses(True)
             .http1_ignore_invalid_headers_in_responses(True)
-            .gzip(False)  # decoded by _Inflater, as aiohttp decodes (brotli and zstd by
+            .gzip(False)  # decoded by fetch.inflate, as aiohttp decodes (brotli and zstd by
             .deflate(False)  # reqwest: aiohttp reads those only with extra packages)
         )
         for host, address in pins:
