@@ -3,8 +3,9 @@
 Each client connects only to the addresses this lookup returned (aiohttp through its
 resolver, reqwest through a pinned address per host), so checking them here checks
 exactly what is connected to: a name cannot resolve to a public address for the check
-and to a private one for the connection (DNS rebinding). Literal addresses never come
-here; `chain.refusal` checks those before the request.
+and to a private one for the connection (DNS rebinding). A literal address needs no
+lookup: `chain.refusal` checks it before the request, and refuse_private_literal checks
+it again as reqwest reads it (a URL parser may see an address where Python sees none).
 """
 
 from __future__ import annotations

@@ -56,7 +56,6 @@ if TYPE_CHECKING:
     from pyreqwest.request import StreamRequest
     from pyreqwest.response import Response as ReqwestResponse
 
-    from citecheck.netguard import IPAddress
 
 DNS_TTL = 300.0  # seconds a checked address is used (aiohttp's ttl_dns_cache)
 FAILED_DNS_TTL = 30.0  # a name that failed is not looked up again for each of its URLs
@@ -125,7 +124,7 @@ class _Pins:
     def __init__(self, options: FetchOptions) -> None:
         self._options = options
         self._literal: Client | None = None
-        self._addresses: dict[str, IPAddress | None] = {}  # reqwest's host -> literal?
+        self._verdicts: dict[tuple[str, str], str] = {}  # (reqwest's host, ours) -> _judge
         self._clients: dict[str, tuple[Client, float]] = {}  # name -> client, until
         self._built: list[Client] = []  # every client, closed at the end
         self._failed: dict[str, tuple[BaseException, float]] = {}
@@ -142,19 +141,34 @@ class _Pins:
             self._literal = self._build(())
         return self._literal
 
-    async def client_for(self, url: str) -> tuple[Client, str]:
-        """The client for `url` and the host it goes to (as reqwest writes it)."""
-        host = reqwest_host(url)
-        if host not in self._addresses:
-            self._addresses[host] = parse_literal_address(host)
-        literal = self._addresses[host]
-        ours = host_key(url)
+    def _judge(self, host: str, ours: str) -> str:
+        """"mismatch" when reqwest (`host`) and Python (`ours`) read the URL's host
+        differently; else "private" or "literal" for an address, "name" for a name."""
+        literal = parse_literal_address(host)
         if _comparable(host) != ours and (
             literal is None or parse_literal_address(ours) != literal
         ):
-            raise InvalidRequestUrl(f"its host reads as {host!r} and as {ours!r}")
-        if literal is not None:
+            return "mismatch"
+        if literal is None:
+            return "name"
+        try:
             refuse_private_literal(host, literal, self._options.allow_private)
+        except PrivateAddressRefused:
+            return "private"
+        return "literal"
+
+    async def client_for(self, url: str) -> tuple[Client, str]:
+        """The client for `url` and the host it goes to (as reqwest writes it)."""
+        host = reqwest_host(url)
+        ours = host_key(url)
+        verdict = self._verdicts.get((host, ours))
+        if verdict is None:  # judged once per spelling: this runs for every request
+            verdict = self._verdicts[(host, ours)] = self._judge(host, ours)
+        if verdict == "mismatch":
+            raise InvalidRequestUrl(f"its host reads as {host!r} and as {ours!r}")
+        if verdict == "private":
+            raise PrivateAddressRefused(f"{host} is a private address")
+        if verdict == "literal":
             return self.literal_client(), host
         if host in self.unpinnable:
             raise _UseAiohttp(host)
