@@ -198,6 +198,24 @@ def test_soft_404_phrases(title: str, soft: bool) -> None:
     assert (reason is not None) == soft
 
 
+@pytest.mark.parametrize(
+    ("heading", "charset"),
+    [
+        ("<title>Page not f&#111;und</title>", "utf-8"),  # an entity inside the word
+        ("<title>Page not f&#x6f;und</title>", "iso-8859-1"),
+        ("<title>Page not <b>found</b></title>", "utf-8"),  # a tag inside the title
+        ("<title>This page does not exi\u017ft</title>", "utf-8"),  # long s: "exist" folded
+        ("<h1>Page not found</h1>", "utf-8"),  # no title: the first heading says it
+    ],
+)
+def test_soft_404_headings_the_quick_look_must_not_skip(heading: str, charset: str) -> None:
+    """Most headings skip decoding (no word of a not-found phrase in plain ASCII);
+    these need it, and must still be found."""
+    headers = {"Content-Type": f"text/html; charset={charset}"}
+    body = f"<html><head>{heading}</head><body>x</body></html>".encode(charset)
+    assert soft_404_reason("http://a.test/x", "http://a.test/x", False, headers, body)
+
+
 def test_soft_404_ignores_non_html(fetcher: Fetcher) -> None:
     body = b"<title>404</title>"
     assert (

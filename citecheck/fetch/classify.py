@@ -45,6 +45,15 @@ _SHORT_MISSING = re.compile(rf"\b{_MISSING}\b", re.IGNORECASE)
 _SHORT_LABEL_WORDS = 4
 SOFT_404_SNIFF_BYTES = 256 * 1024  # how much of a page the soft-404 check reads
 _CHARSET = re.compile(r"charset=([\w.-]+)")
+# Every phrase above holds one of these words. A heading in plain ASCII (no entity, no
+# byte past 127) without any of them cannot say "not found" once decoded, so most
+# pages skip the decoding and the phrase tests (tags become spaces: they split words,
+# never join them).
+_MAYBE_NOT_FOUND = re.compile(rb"404|found|exist|available|&|[^\x00-\x7f]", re.IGNORECASE)
+_ASCII_SUPERSETS = frozenset(
+    {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1",
+     "windows-1252", "cp1252"}
+)
 
 
 def _heading_text(match: re.Match[bytes] | None, charset: str) -> str | None:
@@ -88,13 +97,18 @@ def soft_404_reason(
     if redirected and redirected_to_root(url, final_url):
         return "soft 404: redirected to the site root"
     content_type = _header(headers, "Content-Type").lower()
-    head = body[:SOFT_404_SNIFF_BYTES]
-    if "html" not in content_type and not (not content_type and head.lstrip()[:1] == b"<"):
+    if "html" not in content_type and not (
+        not content_type and body[:SOFT_404_SNIFF_BYTES].lstrip()[:1] == b"<"
+    ):
         return None
     charset_match = _CHARSET.search(content_type)
     charset = _known_charset(charset_match.group(1)) if charset_match else "utf-8"
+    plain_ascii = charset in _ASCII_SUPERSETS
     for where, pattern in (("title", _TITLE), ("heading", _FIRST_H1)):
-        text = _heading_text(pattern.search(head), charset)
+        match = pattern.search(body, 0, SOFT_404_SNIFF_BYTES)
+        if match is None or (plain_ascii and not _MAYBE_NOT_FOUND.search(match.group(1))):
+            continue
+        text = _heading_text(match, charset)
         if text and _says_not_found(text):
             return f'soft 404: page {where} says "{text[:80]}"'
     return None
