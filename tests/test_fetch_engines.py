@@ -340,6 +340,48 @@ def test_hosts_parsers_read_differently_never_reach_loopback(
     assert result.status in (LinkStatus.INVALID, LinkStatus.EXCLUDED, LinkStatus.UNREACHABLE)
 
 
+@pytest.mark.usefixtures("public_127_0_0_2")
+def test_a_checked_host_vouches_only_for_its_own_spelling(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The reqwest transport does not judge a host again for every request: it keeps
+    the verdict by "scheme://authority", the part of a URL both parsers read the host
+    from. A URL whose host Python reads as the checked name but reqwest reads as
+    loopback must be judged anew, and refused. (The engine's own URL check refuses
+    this spelling first: here the transport is asked directly, as a second line.)"""
+    import asyncio
+
+    from citecheck.fetch.transport_reqwest import InvalidRequestUrl, ReqwestTransport
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def public_looking(name: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(name).rstrip(".") == "public.test":
+            return real_getaddrinfo("127.0.0.2", *args, **kwargs)
+        return real_getaddrinfo(name, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", public_looking)
+    checked = "http://public.test:8080/page"
+    tricky = "http://127.0.0.1:8080\\@public.test:8080/page"
+
+    async def ask() -> tuple[object, object, object]:
+        transport = ReqwestTransport(FetchOptions(), 4)
+        try:
+            _, host = await transport.pins.client_for(checked)
+            again = transport.pins.client_now(checked + "?other")
+            assert transport.pins.client_now(tricky) is None
+            with pytest.raises(InvalidRequestUrl):
+                await transport.pins.client_for(tricky)
+            return host, again, transport.pins.client_now(tricky)
+        finally:
+            await transport.close()
+
+    host, again, after = asyncio.run(ask())
+    assert host == "public.test"
+    assert again is not None and again[1] == "public.test"  # same authority: known at once
+    assert after is None  # a refused spelling is never kept
+
+
 def test_a_name_whose_first_address_is_dead_is_reached_at_the_next(
     engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,7 +20,7 @@ import queue
 import threading
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 
 from citecheck.errors import CitecheckError
@@ -30,7 +30,7 @@ from citecheck.fetch.errors import DeadlineExceeded, innermost
 from citecheck.fetch.headers import request_headers
 from citecheck.fetch.hosts import HostPacer
 from citecheck.fetch.options import FetchOptions
-from citecheck.fetch.retries import retry_delay
+from citecheck.fetch.retries import RETRY_CODES, retry_delay
 from citecheck.fetch.transport import (
     Headers,
     Response,
@@ -58,7 +58,7 @@ OUTBOX_BATCH = 128  # ... or until this many are waiting
 _DONE = object()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Answer:
     code: int
     headers: Headers
@@ -67,27 +67,34 @@ class _Answer:
     url: str
 
 
-@dataclass
 class _Walk:
     """A chain plus what the async side keeps about it."""
 
-    chain: Chain
-    need_body: bool
-    last_code: int | None = None
-    cookies: dict[str, dict[str, str]] = field(default_factory=dict)  # per host
+    __slots__ = ("chain", "cookies", "last_code", "need_body")
 
-    def cookie_header(self, host: str) -> dict[str, str]:
-        jar = self.cookies.get(host)
-        return {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())} if jar else {}
+    def __init__(self, chain: Chain, need_body: bool) -> None:
+        self.chain = chain
+        self.need_body = need_body
+        self.last_code: int | None = None
+        # per host, within this chain only (like a browser following a cookie-setting
+        # redirect); None until a hop sets one
+        self.cookies: dict[str, dict[str, str]] | None = None
+
+    def headers_for(self, host: str, headers: dict[str, str]) -> dict[str, str]:
+        """`headers` with the cookies a previous hop or try set for `host` (copied only
+        when there are some)."""
+        jar = self.cookies.get(host) if self.cookies is not None else None
+        if not jar:
+            return headers
+        return {**headers, "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}
 
     def keep_cookies(self, host: str, headers: Headers) -> None:
-        # within one chain only, like a browser following a cookie-setting redirect
-        if "Set-Cookie" not in headers:
-            return
         for value in headers.getall("Set-Cookie"):
             cookie: SimpleCookie = SimpleCookie()
             with contextlib.suppress(CookieError):
                 cookie.load(value)
+            if self.cookies is None:
+                self.cookies = {}
             for name, morsel in cookie.items():
                 self.cookies.setdefault(host, {})[name] = morsel.value
 
@@ -141,6 +148,43 @@ class _HostQueues:
         self._mark_ready(host)
 
 
+class _Slots:
+    """A semaphore for the hot path: taking a free slot is a plain call (asyncio's
+    Semaphore costs three coroutines per acquire and release, on every request);
+    only a task that must wait awaits. A released slot goes straight to the
+    longest waiter."""
+
+    __slots__ = ("_free", "_waiters")
+
+    def __init__(self, limit: int) -> None:
+        self._free = max(1, limit)
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    def take_now(self) -> bool:
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return True
+        return False
+
+    async def take(self) -> None:
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.give()  # handed a slot just as it was cancelled: pass it on
+            raise
+
+    def give(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():  # a cancelled waiter stays in line until here
+                waiter.set_result(None)
+                return
+        self._free += 1
+
+
 class _Inbox:
     """URLs on their way from the calling thread to the loop.
 
@@ -170,8 +214,8 @@ class AsyncEngine:
         self.options = options
         self._pacer = pacer
         self._transports = transports  # the first one installed does the work
-        self._overall = asyncio.Semaphore(1)  # replaced per run, inside its event loop
-        self._overdue: set[asyncio.Task[None]] = set()  # cancelled for their deadline
+        self._overall = _Slots(1)  # replaced per run
+        self._overdue: set[asyncio.Task[Fetch]] = set()  # cancelled for their deadline
         self._headers: dict[str, dict[str, str]] = {}  # host -> request headers
 
     # -- the thread bridge ------------------------------------------------------------
@@ -243,16 +287,16 @@ class AsyncEngine:
                 if isinstance(item, BaseException):
                     raise item
                 assert isinstance(item, list)
-                for fetch in item:
-                    taken += 1
-                    # waking the loop costs a pipe write: hand back credits in batches, and
-                    # at once when the consumer has caught up (the engine never waits on us)
-                    if taken >= CREDIT_BATCH or results.empty():
-                        consumed = holder.get("consumed")
-                        if callable(consumed):
-                            _call_soon(loop, functools.partial(consumed, taken))
-                        taken = 0
-                    yield fetch
+                yield from item
+                taken += len(item)
+                # waking the loop costs a pipe write and takes the GIL from it: credits go
+                # back once a list is consumed (not per result: 5,000 wake-ups for 5,000
+                # links), in batches, and at once when the consumer has caught up
+                if taken >= CREDIT_BATCH or results.empty():
+                    consumed = holder.get("consumed")
+                    if callable(consumed):
+                        _call_soon(loop, functools.partial(consumed, taken))
+                    taken = 0
 
         try:
             batch: list[str] = []
@@ -319,14 +363,27 @@ class AsyncEngine:
                 outbox_timer.append(loop.call_later(OUTBOX_DELAY, send_outbox))
 
         queues = _HostQueues(self.options.host_concurrency)
-        running: set[asyncio.Task[None]] = set()
-        deadlines: dict[asyncio.Task[None], float] = {}  # in flight -> loop time it ends
+        running: set[asyncio.Task[Fetch]] = set()
+        deadlines: dict[asyncio.Task[Fetch], float] = {}  # in flight -> loop time it ends
         self._overdue = set()
 
-        def finished(task: asyncio.Task[None]) -> None:
+        def finished(host: str, task: asyncio.Task[Fetch]) -> None:
+            # a done callback, not a wrapping coroutine: one frame less on every resume
+            nonlocal unconsumed
             running.discard(task)
             deadlines.pop(task, None)
             self._overdue.discard(task)
+            queues.done(host)
+            wake.set()
+            if task.cancelled():
+                return
+            exc = task.exception()
+            if exc is not None:  # not one URL's problem: the run's
+                send_outbox()
+                results.put(exc)
+                return
+            unconsumed += 1
+            deliver(task.result())
 
         async def expire_overdue() -> None:
             while True:
@@ -339,22 +396,9 @@ class AsyncEngine:
                     task.cancel()
 
         async with self._transport(concurrency) as transport:
-            host_slots: dict[str, asyncio.Semaphore] = {}
-            self._overall = asyncio.Semaphore(concurrency)
-
-            async def one(host: str, url: str) -> None:
-                nonlocal unconsumed
-                try:
-                    fetch = await self._fetch(transport, host_slots, url, need_body)
-                    unconsumed += 1
-                    deliver(fetch)
-                except Exception as exc:  # not one URL's problem: the run's
-                    send_outbox()
-                    results.put(exc)
-                    raise
-                finally:
-                    queues.done(host)
-                    wake.set()
+            host_slots: dict[str, _Slots] = {}
+            self._overall = _Slots(concurrency)
+            deadline = max(self.options.deadline, 0.0)
 
             watchdog = asyncio.ensure_future(expire_overdue())
             try:
@@ -369,10 +413,13 @@ class AsyncEngine:
                         picked = queues.take()
                         if picked is None:
                             break
-                        task = asyncio.ensure_future(one(*picked))
+                        host, url = picked
+                        task = loop.create_task(
+                            self._fetch(transport, host_slots, url, need_body)
+                        )
                         running.add(task)
-                        deadlines[task] = loop.time() + max(self.options.deadline, 0.0)
-                        task.add_done_callback(finished)
+                        deadlines[task] = loop.time() + deadline
+                        task.add_done_callback(functools.partial(finished, host))
                     if exhausted and not queues.count and not running:
                         return
                     inbox.hungry = not queues.count and not inbox.urls
@@ -399,14 +446,54 @@ class AsyncEngine:
     async def _fetch(
         self,
         transport: Transport,
-        host_slots: dict[str, asyncio.Semaphore],
+        host_slots: dict[str, _Slots],
         url: str,
         need_body: bool,
     ) -> Fetch:
+        """One URL, its redirects followed (one coroutine for the chain: every frame
+        between the task and the client is resumed on each of a request's awaits)."""
         chain = Chain(url, self.options, deadline=Deadline(self.options.deadline))
         walk = _Walk(chain, need_body)
+        method = self.options.method
+        get_only = method == "get" or (need_body and method == "head-then-get")
         try:
-            return await self._follow(transport, host_slots, walk)
+            while True:
+                # names are checked by the resolver, on the addresses actually connected to
+                refused = chain.refused(resolve=False)
+                if refused is not None:
+                    return refused
+                try:
+                    if get_only:
+                        answer = await self._exchange(transport, host_slots, "GET", walk)
+                    else:
+                        answer = await self._hop(transport, host_slots, walk)
+                except DeadlineExceeded:
+                    return chain.timed_out()
+                except transport.errors() as exc:  # evaluated only when something is raised
+                    status, error = transport.describe(exc)
+                    if status is LinkStatus.EXCLUDED:
+                        return chain.refusal_result(status, error)
+                    return chain.finish(status, error=error)
+                if isinstance(answer, Fetch):
+                    return answer
+                location = answer.headers.get("Location")
+                if answer.code in REDIRECT_CODES and location:
+                    stop = chain.redirect(answer.code, _latin1_to_utf8(location), answer.url)
+                    if stop is not None:
+                        return chain.finish(stop.status, http_status=answer.code, error=stop.error)
+                    continue
+                status, reason = classify_answer(
+                    chain.url, chain.current, answer.code, bool(chain.redirects),
+                    answer.headers, answer.body,
+                )
+                return chain.finish(
+                    status,
+                    http_status=answer.code,
+                    content_type=answer.headers.get("Content-Type"),
+                    body=answer.body if need_body else None,
+                    truncated=answer.truncated and need_body,
+                    error=reason,
+                )
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if task is None or task not in self._overdue:
@@ -423,52 +510,10 @@ class AsyncEngine:
                 LinkStatus.UNREACHABLE, error=f"unexpected {type(exc).__name__}: {innermost(exc)}"
             )
 
-    async def _follow(
-        self,
-        transport: Transport,
-        host_slots: dict[str, asyncio.Semaphore],
-        walk: _Walk,
-    ) -> Fetch:
-        chain = walk.chain
-        while True:
-            # names are checked by the resolver, on the addresses actually connected to
-            refused = chain.refused(resolve=False)
-            if refused is not None:
-                return refused
-            try:
-                answer = await self._hop(transport, host_slots, walk)
-            except DeadlineExceeded:
-                return chain.timed_out()
-            except transport.errors() as exc:  # evaluated only when something is raised
-                status, error = transport.describe(exc)
-                if status is LinkStatus.EXCLUDED:
-                    return chain.refusal_result(status, error)
-                return chain.finish(status, error=error)
-            if isinstance(answer, Fetch):
-                return answer
-            location = answer.headers.get("Location")
-            if answer.code in REDIRECT_CODES and location:
-                stop = chain.redirect(answer.code, _latin1_to_utf8(location), answer.url)
-                if stop is not None:
-                    return chain.finish(stop.status, http_status=answer.code, error=stop.error)
-                continue
-            status, reason = classify_answer(
-                chain.url, chain.current, answer.code, bool(chain.redirects), answer.headers,
-                answer.body,
-            )
-            return chain.finish(
-                status,
-                http_status=answer.code,
-                content_type=answer.headers.get("Content-Type"),
-                body=answer.body if walk.need_body else None,
-                truncated=answer.truncated and walk.need_body,
-                error=reason,
-            )
-
     async def _hop(
         self,
         transport: Transport,
-        host_slots: dict[str, asyncio.Semaphore],
+        host_slots: dict[str, _Slots],
         walk: _Walk,
     ) -> _Answer | Fetch:
         """One hop: HEAD and/or GET per the method option."""
@@ -490,7 +535,7 @@ class AsyncEngine:
     async def _exchange(
         self,
         transport: Transport,
-        host_slots: dict[str, asyncio.Semaphore],
+        host_slots: dict[str, _Slots],
         method: str,
         walk: _Walk,
     ) -> _Answer | Fetch:
@@ -500,33 +545,41 @@ class AsyncEngine:
         host = host_key(url)
         slot = host_slots.get(host)
         if slot is None:
-            slot = host_slots[host] = asyncio.Semaphore(max(1, self.options.host_concurrency))
+            slot = host_slots[host] = _Slots(self.options.host_concurrency)
         headers = self._headers.get(host)
         if headers is None:  # the same for every URL of a host: built once per host
             headers = self._headers[host] = request_headers(url, self.options)
         attempt = 0
+        overall = self._overall
         while True:
             code: int | None = None
-            async with slot:
+            if not slot.take_now():
+                await slot.take()
+            try:
                 wait = self._pacer.reserve(host)
                 if wait >= chain.deadline.remaining():
                     raise DeadlineExceeded
                 if wait > 0:
                     await asyncio.sleep(wait)
+                if not overall.take_now():
+                    await overall.take()
                 try:
-                    async with self._overall, transport.open(
-                        method, url, _with_cookies(headers, walk.cookie_header(host))
+                    async with transport.open(
+                        method, url, walk.headers_for(host, headers)
                     ) as response:
                         code = response.status
                         walk.last_code = code
-                        walk.keep_cookies(host, response.headers)
-                        delay = retry_delay(
-                            attempt,
-                            code,
-                            response.headers.get("Retry-After"),
-                            self.options,
-                            chain.deadline.remaining(),
-                        )
+                        if "Set-Cookie" in response.headers:
+                            walk.keep_cookies(host, response.headers)
+                        delay = None
+                        if code in RETRY_CODES:  # the common answers skip the retry rules
+                            delay = retry_delay(
+                                attempt,
+                                code,
+                                response.headers.get("Retry-After"),
+                                self.options,
+                                chain.deadline.remaining(),
+                            )
                         if delay is None:
                             return await self._read(transport, response, method, walk)
                 except transport.timeouts():
@@ -535,6 +588,10 @@ class AsyncEngine:
                     )
                     if delay is None:
                         raise
+                finally:
+                    overall.give()
+            finally:
+                slot.give()
             if code == 429:
                 self._pacer.back_off(host, delay)  # the whole host waits, not just us
             await asyncio.sleep(delay)
@@ -594,11 +651,6 @@ def _latin1_to_utf8(location: str) -> str:
         return location.encode("latin-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return location
-
-
-def _with_cookies(headers: dict[str, str], cookies: dict[str, str]) -> dict[str, str]:
-    # a cookie a previous hop or try set is sent again (copying only when there is one)
-    return {**headers, **cookies} if cookies else headers
 
 
 def _call_soon(loop: object, callback: object) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -17,10 +17,14 @@ from citecheck.models import Fetch, LinkStatus, Redirect
 from citecheck.netguard import is_private_host
 
 
-@dataclass
 class Deadline:
-    seconds: float
-    started: float = field(default_factory=time.monotonic)
+    """The overall time a URL (all its hops and tries) may take."""
+
+    __slots__ = ("seconds", "started")
+
+    def __init__(self, seconds: float, started: float | None = None) -> None:
+        self.seconds = seconds
+        self.started = time.monotonic() if started is None else started
 
     def remaining(self) -> float:
         return self.seconds - (time.monotonic() - self.started)
@@ -71,22 +75,39 @@ class Stop:
     error: str
 
 
-@dataclass
 class Chain:
-    """One URL's redirect chain as it is walked."""
+    """One URL's redirect chain as it is walked.
 
-    url: str
-    options: FetchOptions
-    deadline: Deadline = field(default_factory=lambda: Deadline(30.0))
-    fetched_at: str = field(default_factory=utc_now)
-    via: str = "live"
-    current: str = ""
-    redirects: list[Redirect] = field(default_factory=list)
-    visits: Counter[str] = field(default_factory=Counter)
+    A plain class with slots, not a dataclass: the async engine makes one per URL,
+    thousands a second, and the dataclass's field factories cost more than the rest."""
 
-    def __post_init__(self) -> None:
-        self.current = self.current or self.url
-        self.visits[self.url] += 1
+    __slots__ = (
+        "_visits",
+        "current",
+        "deadline",
+        "fetched_at",
+        "options",
+        "redirects",
+        "url",
+        "via",
+    )
+
+    def __init__(
+        self,
+        url: str,
+        options: FetchOptions,
+        deadline: Deadline | None = None,
+        fetched_at: str | None = None,
+        via: str = "live",
+    ) -> None:
+        self.url = url
+        self.options = options
+        self.deadline = deadline if deadline is not None else Deadline(30.0)
+        self.fetched_at = fetched_at if fetched_at is not None else utc_now()
+        self.via = via
+        self.current = url
+        self.redirects: list[Redirect] = []
+        self._visits: Counter[str] | None = None  # made at the first redirect
 
     def refused(self, *, resolve: bool) -> Fetch | None:
         """The Fetch to return when the current hop may not be fetched."""
@@ -108,8 +129,11 @@ class Chain:
             next_url = requote_location(urljoin(base_url or self.current, location.strip()))
         except ValueError:
             return Stop(LinkStatus.INVALID, f"redirect to an invalid URL: {location[:200]}")
-        self.visits[next_url] += 1
-        if self.visits[next_url] > MAX_VISITS:
+        visits = self._visits
+        if visits is None:
+            visits = self._visits = Counter((self.url,))
+        visits[next_url] += 1
+        if visits[next_url] > MAX_VISITS:
             return Stop(LinkStatus.BROKEN, "redirect loop")
         if len(self.redirects) > self.options.max_redirects:
             return Stop(LinkStatus.BROKEN, "too many redirects")

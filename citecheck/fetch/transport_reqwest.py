@@ -20,6 +20,7 @@ one address), or whose address reqwest cannot take (an IPv6 scope id).
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import time
 from collections.abc import Mapping
@@ -62,6 +63,7 @@ FAILED_DNS_TTL = 30.0  # a name that failed is not looked up again for each of i
 # Names resolved within this window share one client (one ~4 ms build for the batch).
 PIN_BATCH_WINDOW = 0.02
 CHUNK = 64 * 1024  # compressed bytes read at a time
+_ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")  # scheme://authority
 
 
 class InvalidRequestUrl(ValueError):
@@ -135,6 +137,11 @@ class _Pins:
         self._lookups: set[asyncio.Task[None]] = set()  # referenced until done
         self.several: set[str] = set()  # names with more than one checked address
         self.unpinnable: set[str] = set()  # names for the aiohttp fallback
+        # "scheme://authority" -> (client, host, until): hosts already judged and pinned.
+        # Both parsers read a URL's host from that prefix alone (WHATWG's authority ends
+        # at the first / \ ? #, Python's netloc at / ? #), so an equal prefix is read
+        # alike and need not be judged again.
+        self._ready: dict[str, tuple[Client, str, float]] = {}
 
     def literal_client(self) -> Client:
         if self._literal is None:
@@ -157,8 +164,24 @@ class _Pins:
             return "private"
         return "literal"
 
+    def client_now(self, url: str) -> tuple[Client, str] | None:
+        """The client for `url` and its host when known without waiting (a host this
+        run has judged and pinned already); else None: ask client_for."""
+        origin = _ORIGIN.match(url)
+        ready = self._ready.get(origin.group(0)) if origin is not None else None
+        if ready is None or ready[2] <= time.monotonic():
+            return None
+        return ready[0], ready[1]
+
     async def client_for(self, url: str) -> tuple[Client, str]:
         """The client for `url` and the host it goes to (as reqwest writes it)."""
+        client, host, until = await self._judged_client(url)
+        origin = _ORIGIN.match(url)
+        if origin is not None:
+            self._ready[origin.group(0)] = (client, host, until)
+        return client, host
+
+    async def _judged_client(self, url: str) -> tuple[Client, str, float]:
         host = reqwest_host(url)
         ours = host_key(url)
         verdict = self._verdicts.get((host, ours))
@@ -169,13 +192,13 @@ class _Pins:
         if verdict == "private":
             raise PrivateAddressRefused(f"{host} is a private address")
         if verdict == "literal":
-            return self.literal_client(), host
+            return self.literal_client(), host, float("inf")
         if host in self.unpinnable:
             raise _UseAiohttp(host)
         now = time.monotonic()
         pinned = self._clients.get(host)
         if pinned is not None and pinned[1] > now:
-            return pinned[0], host
+            return pinned[0], host, pinned[1]
         failed = self._failed.get(host)
         if failed is not None and failed[1] > now:
             raise failed[0]
@@ -187,7 +210,9 @@ class _Pins:
             self._lookups.add(lookup)
             lookup.add_done_callback(self._lookups.discard)
         # shielded: one URL's deadline must not cancel the lookup its host's others wait on
-        return await asyncio.shield(future), host
+        client = await asyncio.shield(future)
+        pinned = self._clients.get(host)
+        return client, host, pinned[1] if pinned is not None else now
 
     async def _resolve(self, host: str) -> None:
         try:
@@ -300,12 +325,41 @@ class _Exchange:
         self._fallback: AbstractAsyncContextManager[Response] | None = None
 
     async def __aenter__(self) -> Response:
-        started = await self._transport.start(self._method, self._url, self._headers)
-        if started is None:
-            self._fallback = self._transport.fallback().open(self._method, self._url, self._headers)
-            return await self._fallback.__aenter__()
-        self._request, response = started
+        # the common path awaits nothing but pyreqwest: this frame is resumed on each
+        # of the request's awaits, and every frame in between costs on all of them
+        transport = self._transport
+        pins = transport.pins
+        known = pins.client_now(self._url)
+        if known is None:
+            try:
+                known = await pins.client_for(self._url)
+            except _UseAiohttp:
+                return await self._with_aiohttp()
+        client, host = known
+        request = transport.build(client, self._method, self._url, self._headers)
+        try:
+            response = await request.__aenter__()
+        except DecodeError as exc:
+            if "head is too large" in _cause_text(exc):
+                return await self._with_aiohttp()
+            raise
+        except ConnectError:
+            if host in pins.several:
+                return await self._with_aiohttp()  # it tries the name's other addresses
+            raise
+        try:
+            for _ in response.headers.values():
+                pass  # each value made a str once: one that is not ASCII raises here
+        except ValueError:
+            await request.__aexit__(None, None, None)
+            return await self._with_aiohttp()
+        self._request = request
         return _ReqwestResponse(response, self._url)
+
+    async def _with_aiohttp(self) -> Response:
+        """What hyper refuses (or a pin cannot hold), fetched again through aiohttp."""
+        self._fallback = self._transport.fallback().open(self._method, self._url, self._headers)
+        return await self._fallback.__aenter__()
 
     async def __aexit__(self, *exc_info: object) -> None:
         if self._fallback is not None:
@@ -318,44 +372,23 @@ class ReqwestTransport:
     def __init__(self, options: FetchOptions, concurrency: int) -> None:
         self._options = options
         self._concurrency = concurrency
-        self._pins = _Pins(options)
+        self.pins = _Pins(options)
         self._aiohttp: Transport | None = None  # made for the first answer hyper refuses
 
     def open(self, method: str, url: str, headers: Mapping[str, str]) -> _Exchange:
         return _Exchange(self, method, url, headers)
 
-    async def start(
-        self, method: str, url: str, headers: Mapping[str, str]
-    ) -> tuple[StreamRequest, ReqwestResponse] | None:
-        """The request sent and its head read, or None when aiohttp must do it."""
-        try:
-            client, host = await self._pins.client_for(url)
-        except _UseAiohttp:
-            return None
+    def build(
+        self, client: Client, method: str, url: str, headers: Mapping[str, str]
+    ) -> StreamRequest:
+        """The request, not yet sent; InvalidRequestUrl when reqwest will not take it."""
         try:
             builder = client.request(method, url).headers(dict(headers))
             # the head as soon as it comes (by default pyreqwest waits for 64 KiB of body
             # first, so a trickling server's status would never be seen)
-            request = builder.streamed_read_buffer_limit(0).build_streamed()
+            return builder.streamed_read_buffer_limit(0).build_streamed()
         except (ValueError, BuilderError) as exc:
             raise InvalidRequestUrl(_last_cause(exc)) from None
-        try:
-            response = await request.__aenter__()
-        except DecodeError as exc:
-            if "head is too large" in _cause_text(exc):
-                return None
-            raise
-        except ConnectError:
-            if host in self._pins.several:
-                return None  # aiohttp tries the name's other checked addresses
-            raise
-        try:
-            for _ in response.headers.values():
-                pass  # each value made a str once: one that is not ASCII raises here
-        except ValueError:
-            await request.__aexit__(None, None, None)
-            return None
-        return request, response
 
     def fallback(self) -> Transport:
         if self._aiohttp is None:
@@ -385,7 +418,7 @@ class ReqwestTransport:
         return describe_reqwest_error(exc)
 
     async def close(self) -> None:
-        await self._pins.close()
+        await self.pins.close()
         if self._aiohttp is not None:
             await self._aiohttp.close()
 
