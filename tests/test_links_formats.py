@@ -263,6 +263,22 @@ def test_human_has_no_colour_unless_asked() -> None:
     assert "\x1b[" in coloured
 
 
+def test_human_prints_urls_and_reasons_as_written_in_colour_or_not() -> None:
+    """Markup-looking and emoji-code-looking text in a URL is the URL: never styled,
+    never turned into a picture."""
+    url = "https://a.example/[bold]x[/]/:smile:/page"
+    result = _result(url, LinkStatus.BROKEN, f"{ROOT}/docs/[draft].md", 2, 3,
+                     http_status=404, error="HTTP 404 :warning:")
+    report = sample_report(results=(result,), input_failures=())
+    plain = render(report, "human")
+    assert plain.splitlines()[0] == (
+        f"✗ broken      docs/[draft].md:2:3  {url}  HTTP 404 :warning:"
+    )
+    coloured = render(report, "human", RenderOptions(color=True))
+    assert url in coloured and "docs/[draft].md:2:3" in coloured
+    assert "HTTP 404 :warning:" in coloured
+
+
 def test_human_quiet_prints_only_the_problem_links() -> None:
     text = render(sample_report(), "human", RenderOptions(quiet=True))
     assert len(text.splitlines()) == 6  # five failures and one warning
