@@ -27,6 +27,8 @@ NOT_FOR_LOCAL_LINKS = (
     "requests",
     "urllib.request",  # loads http.client, email and ssl
     "urllib3",
+    "tomllib",  # a config file only
+    "xml.etree.ElementTree",  # the junit format only
 )
 
 
@@ -60,7 +62,7 @@ LINKS_RUN = """
     import citecheck.cli.links
     from citecheck.cli import cli
     try:
-        cli.main(["links", "index.md", "--format", "json", "-o", "out.json", "-q"],
+        cli.main(["links", "index.md", "--format", "json", "-o", "out.json", "-q", *{extra!r}],
                  standalone_mode=False)
     except SystemExit as end:
         code = end.code
@@ -73,7 +75,7 @@ LINKS_RUN = """
 
 def test_links_on_local_files_loads_no_network_or_heavy_parser(tmp_path: Path) -> None:
     _local_docs(tmp_path)
-    found = _run_python(LINKS_RUN.format(names=NOT_FOR_LOCAL_LINKS), tmp_path)
+    found = _run_python(LINKS_RUN.format(names=NOT_FOR_LOCAL_LINKS, extra=[]), tmp_path)
 
     assert found["loaded"] == []
     # the run really happened: two links good, one broken, all kept in the store
@@ -86,9 +88,18 @@ def test_links_on_local_files_loads_no_network_or_heavy_parser(tmp_path: Path) -
 
 def test_links_on_local_files_loads_no_rich(tmp_path: Path) -> None:
     _local_docs(tmp_path)
-    found = _run_python(LINKS_RUN.format(names=("rich",)), tmp_path)
+    found = _run_python(LINKS_RUN.format(names=("rich",), extra=[]), tmp_path)
 
     assert found["loaded"] == []
+
+
+def test_links_without_a_cache_loads_no_database_or_spill_machinery(tmp_path: Path) -> None:
+    _local_docs(tmp_path)
+    names = ("sqlite3", "sqlite_utils", "pickle", "tempfile")  # a spill loads them
+    found = _run_python(LINKS_RUN.format(names=names, extra=["--no-cache"]), tmp_path)
+
+    assert found == {"code": 1, "loaded": []}
+    assert not (tmp_path / "citecheck.db").exists()
 
 
 def test_store_keeps_numpy_importable_after_hiding_it_from_sqlite_utils(

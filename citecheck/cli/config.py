@@ -8,7 +8,6 @@ command line overrides the file (the file only supplies click's defaults).
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,8 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
 
 
 def read_table(path: Path) -> dict[str, Any]:
+    import tomllib  # only when there is a file to read
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:

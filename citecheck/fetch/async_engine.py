@@ -21,7 +21,6 @@ import threading
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator
 from dataclasses import dataclass
-from http.cookies import CookieError, SimpleCookie
 
 from citecheck.errors import CitecheckError
 from citecheck.fetch.chain import Chain, Deadline
@@ -89,6 +88,8 @@ class _Walk:
         return {**headers, "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}
 
     def keep_cookies(self, host: str, headers: Headers) -> None:
+        from http.cookies import CookieError, SimpleCookie  # few links set cookies
+
         for value in headers.getall("Set-Cookie"):
             cookie: SimpleCookie = SimpleCookie()
             with contextlib.suppress(CookieError):

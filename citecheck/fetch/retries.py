@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import re
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 from citecheck.fetch.options import FetchOptions
 
@@ -19,6 +18,8 @@ def retry_wait(retry_after: str | None, default: float) -> float | None:
     text = retry_after.strip()
     if re.fullmatch(r"\d+(?:\.\d+)?", text):  # fractions are not in RFC 9110; harmless
         return float(text)
+    from email.utils import parsedate_to_datetime  # rare: most servers send seconds
+
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):

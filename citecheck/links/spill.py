@@ -16,20 +16,21 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
-import sqlite3
-import tempfile
 import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, Generic, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
+
+# pickle, sqlite3 and tempfile are loaded at the first spill: most runs never spill
+if TYPE_CHECKING:
+    import sqlite3
 
 T = TypeVar("T")
 V = TypeVar("V")
 
 DEFAULT_BOUND = 5000  # items kept in memory per collection before spilling
 SPILL_PREFIX = "citecheck-spill-"
-_PICKLE = pickle.HIGHEST_PROTOCOL
+_PICKLE = -1  # pickle's highest protocol
 
 
 class SpillList(Generic[T]):
@@ -61,6 +62,9 @@ class SpillList(Generic[T]):
     def _flush(self) -> None:
         if not self._pending:
             return
+        import pickle
+        import tempfile
+
         if self._file is None:
             # closed by close() or when collected, not by a `with` here
             self._file = tempfile.TemporaryFile(prefix=SPILL_PREFIX)  # noqa: SIM115
@@ -75,6 +79,8 @@ class SpillList(Generic[T]):
     def __iter__(self) -> Iterator[T]:
         yield from self._memory
         if self._file is not None:
+            import pickle
+
             offset, end = 0, self._file.seek(0, os.SEEK_END)
             # each iteration keeps its own offset: two may interleave
             while offset < end:
@@ -120,6 +126,9 @@ class SpillMap(Generic[V]):
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
+            import sqlite3
+            import tempfile
+
             handle, name = tempfile.mkstemp(prefix=SPILL_PREFIX, suffix=".db")
             os.close(handle)
             self._path = Path(name)
@@ -136,6 +145,8 @@ class SpillMap(Generic[V]):
         if key in self._memory or len(self._memory) < self.bound:
             self._memory[key] = value
             return
+        import pickle
+
         self._connection().execute(
             "insert into spill (key, value) values (?, ?)"
             " on conflict (key) do update set value = excluded.value",
@@ -145,6 +156,8 @@ class SpillMap(Generic[V]):
     def _spilled_value(self, key: str) -> tuple[bool, Any]:
         if self._db is None:
             return False, None
+        import pickle
+
         row = self._db.execute("select value from spill where key = ?", (key,)).fetchone()
         return (False, None) if row is None else (True, pickle.loads(row[0]))
 
@@ -176,6 +189,8 @@ class SpillMap(Generic[V]):
     def items(self) -> Iterator[tuple[str, V]]:
         yield from list(self._memory.items())
         if self._db is not None:
+            import pickle
+
             # a cursor of its own, read as it goes: the rows never sit in memory at once
             for key, value in self._db.execute("select key, value from spill order by rowid"):
                 yield key, pickle.loads(value)

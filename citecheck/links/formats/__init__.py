@@ -12,13 +12,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from citecheck.errors import UsageError
-from citecheck.links.formats.github import render_github
-from citecheck.links.formats.human import render_human
-from citecheck.links.formats.json_format import render_json, write_json
-from citecheck.links.formats.junit import render_junit
-from citecheck.links.formats.markdown import render_markdown
 from citecheck.links.formats.report import DEFAULT_FAILING, LinksReport
-from citecheck.links.formats.sarif import render_sarif
 
 
 @dataclass(frozen=True)
@@ -29,21 +23,65 @@ class RenderOptions:
 
 Formatter = Callable[[LinksReport, RenderOptions], str]
 
+# Each format's module is loaded when it is asked for (a run writes one or two of
+# them; junit alone brings in xml.etree).
+
+
+def _human(report: LinksReport, options: RenderOptions) -> str:
+    from citecheck.links.formats.human import render_human
+
+    return render_human(report, color=options.color, quiet=options.quiet)
+
+
+def _json(report: LinksReport, options: RenderOptions) -> str:
+    from citecheck.links.formats.json_format import render_json
+
+    return render_json(report)
+
+
+def _junit(report: LinksReport, options: RenderOptions) -> str:
+    from citecheck.links.formats.junit import render_junit
+
+    return render_junit(report)
+
+
+def _sarif(report: LinksReport, options: RenderOptions) -> str:
+    from citecheck.links.formats.sarif import render_sarif
+
+    return render_sarif(report)
+
+
+def _github(report: LinksReport, options: RenderOptions) -> str:
+    from citecheck.links.formats.github import render_github
+
+    return render_github(report)
+
+
+def _markdown(report: LinksReport, options: RenderOptions) -> str:
+    from citecheck.links.formats.markdown import render_markdown
+
+    return render_markdown(report)
+
+
+def _write_json(report: LinksReport, options: RenderOptions, out: TextIO) -> None:
+    from citecheck.links.formats.json_format import write_json
+
+    write_json(report, out)
+
+
 FORMATS: dict[str, Formatter] = {
-    "human": lambda report, options: render_human(report, color=options.color, quiet=options.quiet),
-    "json": lambda report, options: render_json(report),
-    "junit": lambda report, options: render_junit(report),
-    "sarif": lambda report, options: render_sarif(report),
-    "github": lambda report, options: render_github(report),
-    "markdown": lambda report, options: render_markdown(report),
+    "human": _human,
+    "json": _json,
+    "junit": _junit,
+    "sarif": _sarif,
+    "github": _github,
+    "markdown": _markdown,
 }
 
 
 # Formats whose text grows with every link are written piece by piece (same bytes).
 Writer = Callable[[LinksReport, RenderOptions, TextIO], None]
-STREAMED: dict[str, Writer] = {
-    "json": lambda report, options, out: write_json(report, out),
-}
+STREAMED: dict[str, Writer] = {"json": _write_json}
 
 
 def _formatter(fmt: str) -> Formatter:
