@@ -382,6 +382,43 @@ def test_a_checked_host_vouches_only_for_its_own_spelling(
     assert after is None  # a refused spelling is never kept
 
 
+@pytest.mark.usefixtures("public_127_0_0_2")
+def test_an_empty_authority_vouches_for_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """"http:///127.0.0.1/" has no host to Python; WHATWG (reqwest) reads the host from
+    what follows the slashes. Such a URL is never judged good, so it can never put
+    "http://" in the transport's cache for every other URL of that shape."""
+    import asyncio
+
+    from citecheck.fetch.transport_reqwest import InvalidRequestUrl, ReqwestTransport
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def root_name_resolves(name: Any, *args: Any, **kwargs: Any) -> Any:
+        if name == ".":  # reqwest reads "http:////%2e/" as the host "."
+            return real_getaddrinfo("127.0.0.2", *args, **kwargs)
+        return real_getaddrinfo(name, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", root_name_resolves)
+    with serve({"/admin": Route(200, body=b"secret")}) as inside:
+        target = f"http:///127.0.0.1:{inside.port}/admin"
+
+        async def ask() -> object:
+            transport = ReqwestTransport(FetchOptions(), 4)
+            try:
+                with pytest.raises(InvalidRequestUrl):
+                    await transport.pins.client_for("http:////%2e/")
+                known = transport.pins.client_now(target)
+                with pytest.raises(InvalidRequestUrl):
+                    async with transport.open("GET", target, {}):
+                        pass
+                return known
+            finally:
+                await transport.close()
+
+        assert asyncio.run(ask()) is None
+        assert inside.hits("/admin") == 0
+
+
 def test_a_name_whose_first_address_is_dead_is_reached_at_the_next(
     engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -63,7 +63,12 @@ FAILED_DNS_TTL = 30.0  # a name that failed is not looked up again for each of i
 # Names resolved within this window share one client (one ~4 ms build for the batch).
 PIN_BATCH_WINDOW = 0.02
 CHUNK = 64 * 1024  # compressed bytes read at a time
-_ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")  # scheme://authority
+# scheme://authority, kept only when the authority is there and plain (no backslash,
+# no space or control character): with an empty one ("http:///host/") WHATWG reads
+# the host from what follows, Python reads none
+_ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#\\\s\x00-\x1f]+(?=[/?#]|\Z)")
+# at most this many judged authorities are kept (a run may meet millions of spellings)
+READY_LIMIT = 10_000
 
 
 class InvalidRequestUrl(ValueError):
@@ -151,6 +156,8 @@ class _Pins:
     def _judge(self, host: str, ours: str) -> str:
         """"mismatch" when reqwest (`host`) and Python (`ours`) read the URL's host
         differently; else "private" or "literal" for an address, "name" for a name."""
+        if not ours or not _comparable(host):
+            return "mismatch"  # a host one parser reads as empty: nothing to check
         literal = parse_literal_address(host)
         if _comparable(host) != ours and (
             literal is None or parse_literal_address(ours) != literal
@@ -178,6 +185,8 @@ class _Pins:
         client, host, until = await self._judged_client(url)
         origin = _ORIGIN.match(url)
         if origin is not None:
+            if len(self._ready) >= READY_LIMIT:
+                self._ready.clear()  # judged again as they come: a cost, never a hole
             self._ready[origin.group(0)] = (client, host, until)
         return client, host
 
