@@ -7,9 +7,10 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 from citecheck.errors import UsageError
 from citecheck.links.formats.report import DEFAULT_FAILING, LinksReport
@@ -23,65 +24,41 @@ class RenderOptions:
 
 Formatter = Callable[[LinksReport, RenderOptions], str]
 
-# Each format's module is loaded when it is asked for (a run writes one or two of
-# them; junit alone brings in xml.etree).
+
+def _loaded(module: str, name: str) -> Callable[..., Any]:
+    """A renderer, its module loaded when first asked for: a run writes one or two
+    formats, and junit alone brings in xml.etree."""
+    function: Callable[..., Any] = getattr(
+        importlib.import_module(f"citecheck.links.formats.{module}"), name
+    )
+    return function
 
 
 def _human(report: LinksReport, options: RenderOptions) -> str:
-    from citecheck.links.formats.human import render_human
-
-    return render_human(report, color=options.color, quiet=options.quiet)
-
-
-def _json(report: LinksReport, options: RenderOptions) -> str:
-    from citecheck.links.formats.json_format import render_json
-
-    return render_json(report)
+    text: str = _loaded("human", "render_human")(report, color=options.color, quiet=options.quiet)
+    return text
 
 
-def _junit(report: LinksReport, options: RenderOptions) -> str:
-    from citecheck.links.formats.junit import render_junit
-
-    return render_junit(report)
-
-
-def _sarif(report: LinksReport, options: RenderOptions) -> str:
-    from citecheck.links.formats.sarif import render_sarif
-
-    return render_sarif(report)
-
-
-def _github(report: LinksReport, options: RenderOptions) -> str:
-    from citecheck.links.formats.github import render_github
-
-    return render_github(report)
-
-
-def _markdown(report: LinksReport, options: RenderOptions) -> str:
-    from citecheck.links.formats.markdown import render_markdown
-
-    return render_markdown(report)
-
-
-def _write_json(report: LinksReport, options: RenderOptions, out: TextIO) -> None:
-    from citecheck.links.formats.json_format import write_json
-
-    write_json(report, out)
+def _only_report(module: str, name: str) -> Formatter:
+    """The format's renderer, which takes the report alone."""
+    return lambda report, options: str(_loaded(module, name)(report))
 
 
 FORMATS: dict[str, Formatter] = {
     "human": _human,
-    "json": _json,
-    "junit": _junit,
-    "sarif": _sarif,
-    "github": _github,
-    "markdown": _markdown,
+    "json": _only_report("json_format", "render_json"),
+    "junit": _only_report("junit", "render_junit"),
+    "sarif": _only_report("sarif", "render_sarif"),
+    "github": _only_report("github", "render_github"),
+    "markdown": _only_report("markdown", "render_markdown"),
 }
 
 
 # Formats whose text grows with every link are written piece by piece (same bytes).
 Writer = Callable[[LinksReport, RenderOptions, TextIO], None]
-STREAMED: dict[str, Writer] = {"json": _write_json}
+STREAMED: dict[str, Writer] = {
+    "json": lambda report, options, out: _loaded("json_format", "write_json")(report, out),
+}
 
 
 def _formatter(fmt: str) -> Formatter:
