@@ -19,6 +19,7 @@ import os
 import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
 # pickle, sqlite3 and tempfile are loaded at the first spill: most runs never spill
@@ -31,6 +32,12 @@ V = TypeVar("V")
 DEFAULT_BOUND = 5000  # items kept in memory per collection before spilling
 SPILL_PREFIX = "citecheck-spill-"
 _PICKLE = -1  # pickle's highest protocol
+
+
+def _pickle() -> ModuleType:
+    import pickle
+
+    return pickle
 
 
 class SpillList(Generic[T]):
@@ -62,14 +69,13 @@ class SpillList(Generic[T]):
     def _flush(self) -> None:
         if not self._pending:
             return
-        import pickle
         import tempfile
 
         if self._file is None:
             # closed by close() or when collected, not by a `with` here
             self._file = tempfile.TemporaryFile(prefix=SPILL_PREFIX)  # noqa: SIM115
         self._file.seek(0, os.SEEK_END)
-        pickle.dump(self._pending, self._file, protocol=_PICKLE)
+        _pickle().dump(self._pending, self._file, protocol=_PICKLE)
         self.spilled += len(self._pending)
         self._pending = []
 
@@ -79,8 +85,7 @@ class SpillList(Generic[T]):
     def __iter__(self) -> Iterator[T]:
         yield from self._memory
         if self._file is not None:
-            import pickle
-
+            pickle = _pickle()
             offset, end = 0, self._file.seek(0, os.SEEK_END)
             # each iteration keeps its own offset: two may interleave
             while offset < end:
@@ -145,21 +150,17 @@ class SpillMap(Generic[V]):
         if key in self._memory or len(self._memory) < self.bound:
             self._memory[key] = value
             return
-        import pickle
-
         self._connection().execute(
             "insert into spill (key, value) values (?, ?)"
             " on conflict (key) do update set value = excluded.value",
-            (key, pickle.dumps(value, protocol=_PICKLE)),
+            (key, _pickle().dumps(value, protocol=_PICKLE)),
         )
 
     def _spilled_value(self, key: str) -> tuple[bool, Any]:
         if self._db is None:
             return False, None
-        import pickle
-
         row = self._db.execute("select value from spill where key = ?", (key,)).fetchone()
-        return (False, None) if row is None else (True, pickle.loads(row[0]))
+        return (False, None) if row is None else (True, _pickle().loads(row[0]))
 
     def get(self, key: str, default: V | None = None) -> V | None:
         if key in self._memory:
@@ -189,8 +190,7 @@ class SpillMap(Generic[V]):
     def items(self) -> Iterator[tuple[str, V]]:
         yield from list(self._memory.items())
         if self._db is not None:
-            import pickle
-
+            pickle = _pickle()
             # a cursor of its own, read as it goes: the rows never sit in memory at once
             for key, value in self._db.execute("select key, value from spill order by rowid"):
                 yield key, pickle.loads(value)
