@@ -29,7 +29,7 @@ from citecheck.fetch.errors import DeadlineExceeded, innermost
 from citecheck.fetch.headers import request_headers
 from citecheck.fetch.hosts import HostPacer
 from citecheck.fetch.options import FetchOptions
-from citecheck.fetch.retries import RETRY_CODES, retry_delay
+from citecheck.fetch.retries import retry_delay
 from citecheck.fetch.transport import (
     Headers,
     Response,
@@ -572,15 +572,13 @@ class AsyncEngine:
                         walk.last_code = code
                         if "Set-Cookie" in response.headers:
                             walk.keep_cookies(host, response.headers)
-                        delay = None
-                        if code in RETRY_CODES:  # the common answers skip the retry rules
-                            delay = retry_delay(
-                                attempt,
-                                code,
-                                response.headers.get("Retry-After"),
-                                self.options,
-                                chain.deadline.remaining(),
-                            )
+                        delay = retry_delay(
+                            attempt,
+                            code,
+                            response.headers.get("Retry-After"),
+                            self.options,
+                            chain.deadline.remaining(),
+                        )
                         if delay is None:
                             return await self._read(transport, response, method, walk)
                 except transport.timeouts():
