@@ -7,11 +7,12 @@ is as forgiving as browsers are about broken markup. `<base href>` is honoured.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 from html import unescape
 from html.parser import HTMLParser
+
+import msgspec.structs
 
 from citecheck.links.extract.raw import RawLink, in_order
 
@@ -140,7 +141,7 @@ def extract_html(text: str, *, line_offset: int = 0, column_offset: int = 0) -> 
     # A tag's attributes are read in a fixed order (src before srcset), not as written.
     for link in in_order(parser.links):
         if parser.base is not None:
-            yield dataclasses.replace(link, base=parser.base)
+            yield msgspec.structs.replace(link, base=parser.base)
         else:
             yield link
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from operator import attrgetter
+
+import msgspec
 
 _NEWLINE = re.compile("\n")
 
 
-@dataclass(frozen=True, slots=True)
-class RawLink:
+class RawLink(msgspec.Struct, frozen=True, gc=False):
     """A link as written in a document, before it is resolved against the document's place.
 
     `base` is set when the document declares one (HTML `<base href>`): the link is
-    resolved against it instead of the document's own location.
+    resolved against it instead of the document's own location. A Struct, as
+    citecheck.links.model's types are: one is made for every link of every document.
     """
 
     written: str
