@@ -48,8 +48,11 @@ def to_epoch(timestamp: str | None) -> float:
     return datetime.now(UTC).timestamp()
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps with options makes one a call
+
+
 def dump_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def load_json(text: str | None, default: Any) -> Any:
@@ -149,10 +152,10 @@ def fetch_row(run_id: int | None, fetch: Fetch, body_sha256: str | None) -> dict
         "domain": url_domain(fetch.url),
         "fetched_at": fetched_at,
         "fetched_epoch": to_epoch(fetched_at),
-        "status": str(fetch.status),
+        "status": fetch.status.value,
         "http_status": fetch.http_status,
         "final_url": fetch.final_url,
-        "redirects": dump_json(redirects_to_json(fetch.redirects)),
+        "redirects": dump_json(redirects_to_json(fetch.redirects)) if fetch.redirects else "[]",
         "content_type": fetch.content_type,
         "error": fetch.error,
         "elapsed_ms": fetch.elapsed_ms,

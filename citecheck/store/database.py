@@ -27,7 +27,7 @@ from sqlite_utils import Database
 from citecheck.errors import StoreError
 from citecheck.models import ArchiveStatus, Capture, Document, Fetch, ReferenceResult, Verdict
 from citecheck.schema import ReportJSON, RunJSON
-from citecheck.store import codec, history
+from citecheck.store import bulk, codec, history
 from citecheck.store.history import RunDiff, RunPoint
 from citecheck.store.migrations import (
     BODIES,
@@ -216,12 +216,9 @@ class Store:
             return
         rows = [codec.fetch_row(run_id, fetch, None) for fetch in fetches]
         columns = list(rows[0])
-        insert = (
-            f"insert into {FETCHES} ({', '.join(columns)})"
-            f" values ({', '.join('?' for _ in columns)})"
-        )
+        values = [[row[name] for name in columns] for row in rows]
         with self._guard("record fetches"), self._writing():
-            self.db.conn.executemany(insert, [[row[name] for name in columns] for row in rows])
+            bulk.insert_rows(self.db.conn, FETCHES, columns, values)
 
     def fresh_fetch(
         self, url: str, max_age: timedelta, *, need_body: bool = False
@@ -259,14 +256,15 @@ class Store:
                 chunk = urls[start : start + _LOOKUP_CHUNK]
                 # one row per URL: with max(), SQLite takes the other columns from the
                 # row holding the maximum, the newest fetch
-                rows = self.db.conn.execute(
-                    f"select {', '.join(FreshStatus._fields)}, max(fetched_epoch)"
+                newest = (
+                    f"(select {', '.join(FreshStatus._fields)}, max(fetched_epoch)"
                     f" from {FETCHES} where url in ({', '.join('?' for _ in chunk)})"
-                    f" and {fresh} group by url",
-                    [*chunk, *parameters],
+                    f" and {fresh} group by url)"
                 )
-                for row in rows:
-                    found[row[0]] = FreshStatus._make(row[:-1])
+                for row in bulk.select_rows(
+                    self.db.conn, FreshStatus._fields, newest, [*chunk, *parameters]
+                ):
+                    found[row[0]] = FreshStatus._make(row)
         return found
 
     def fetch_history(self, url: str) -> list[Fetch]:
