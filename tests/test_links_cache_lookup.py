@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from citecheck.links.run import _Cache
+from citecheck.links.cache import LinkCache
 from citecheck.models import Fetch, LinkStatus, Redirect
 from citecheck.store import Store
 
@@ -36,7 +36,7 @@ def test_newest_fresh_success_wins_and_failures_and_stale_rows_are_ignored(
     ]
     with Store(tmp_path / "cache.db") as store:
         run_id = store.start_run("links", {})
-        cache = _Cache(store, run_id, timedelta(days=1))
+        cache = LinkCache(store, run_id, timedelta(days=1))
         for fetch in fetches:
             cache.record(fetch)
         cache.flush()

@@ -19,22 +19,20 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urldefrag
 
-import msgspec
-
 from citecheck.errors import InputError
 from citecheck.fetch import FetchOptions
+from citecheck.links.cache import Answer, LinkCache
 from citecheck.links.collect import CollectOptions, collect_links
 from citecheck.links.formats.report import DEFAULT_FAILING, LinksReport, Tally
 from citecheck.links.local import FragmentCache, check_local, remote_fragment_ok
 from citecheck.links.model import Link, LinkResult
 from citecheck.links.policy import LinkPolicy
 from citecheck.links.spill import DEFAULT_BOUND, SpillList, SpillMap
-from citecheck.models import Fetch, InputFailure, LinkStatus, Redirect
+from citecheck.models import InputFailure, LinkStatus
 from citecheck.network import Network, RunOptions
 
 if TYPE_CHECKING:
     from citecheck.store import Store
-    from citecheck.store.database import FreshStatus
 
 # (stage, done, total): the CLI turns this into a progress bar.
 ProgressCallback = Callable[[str, int, int], None]
@@ -101,71 +99,11 @@ def fragment_of(url: str) -> str:
     return "" if "#" not in url else urldefrag(url).fragment
 
 
-class _Cache:
-    """The store as a link cache: fresh successes read, every live fetch recorded.
-
-    Fetches are written in batches (`Store.record_fetches`, one transaction each) and
-    read a chunk of URLs at a time (`Store.fresh_statuses`). The write lock is held only
-    while a batch is written, never while fetching.
-    """
-
-    BATCH_SIZE = 500
-    BATCH_SECONDS = 1.0
-    LOOKUP_CHUNK = 500  # URLs collected before their cache lookup
-
-    def __init__(self, store: Store | None, run_id: int | None, max_age: timedelta) -> None:
-        self.store = store
-        self.run_id = run_id
-        self.max_age = max_age
-        self._pending: list[Fetch] = []
-        self._last_flush = time.monotonic()
-
-    def _reads(self) -> bool:
-        return self.store is not None and self.max_age > timedelta(0)
-
-    def fresh(self, url: str) -> Fetch | None:
-        """The newest fresh success of `url` with its body (for a #fragment to look for)."""
-        if self.store is None or not self._reads():
-            return None
-        return self.store.fresh_fetch(url, self.max_age, need_body=True)
-
-    def fresh_answers(self, urls: Sequence[str], shared: dict[str, str]) -> dict[str, _Answer]:
-        """The newest fresh success of each URL, as what a link needs of it (no body)."""
-        if self.store is None or not self._reads() or not urls:
-            return {}
-        found = self.store.fresh_statuses(urls, self.max_age)
-        return {url: _Answer.cached(row, shared) for url, row in found.items()}
-
-    def record(self, fetch: Fetch) -> None:
-        if self.store is None:
-            return
-        self._pending.append(fetch)  # recorded without its body: statuses, not pages
-        if (
-            len(self._pending) >= self.BATCH_SIZE
-            or time.monotonic() - self._last_flush >= self.BATCH_SECONDS
-        ):
-            self.flush()
-
-    def flush(self) -> None:
-        pending, self._pending = self._pending, []
-        self._last_flush = time.monotonic()
-        if self.store is not None:
-            self.store.record_fetches(self.run_id, pending)
-
-
 def _open_store(db: Path) -> Store:
     # loaded only for a run with a cache: sqlite_utils costs ~40 ms of start-up
     from citecheck.store import Store
 
     return Store(db)
-
-
-def _redirects_from_json(text: str | None) -> tuple[Redirect, ...]:
-    if not text or text == "[]":
-        return ()  # most cached rows: no import statement on the warm path
-    from citecheck.store.codec import redirects_from_json
-
-    return redirects_from_json(text)
 
 
 def run_links(
@@ -188,7 +126,7 @@ def run_links(
     try:
         run_id = store.start_run("links", options.describe()) if store is not None else None
         network = Network(options.network_options())
-        cache = _Cache(store, run_id, options.max_age)
+        cache = LinkCache(store, run_id, options.max_age)
         status = "interrupted"
         try:
             results, failures, tally = _check(
@@ -240,7 +178,7 @@ def _check(
     inputs: list[str],
     options: LinksOptions,
     network: Network,
-    cache: _Cache,
+    cache: LinkCache,
     stdin: IO[str] | None,
     progress: ProgressCallback,
     bound: int,
@@ -265,7 +203,7 @@ def _check(
         # fetch key -> whether its body is wanted (a #fragment to look for)
         routed: SpillMap[bool] = scratch.enter_context(SpillMap(bound=bound))
         with_body: SpillList[str] = scratch.enter_context(SpillList(bound=bound))
-        answers: SpillMap[_Answer] = scratch.enter_context(SpillMap(bound=bound))
+        answers: SpillMap[Answer] = scratch.enter_context(SpillMap(bound=bound))
         count = _Progress(progress)
 
         def not_cached(chunk: list[str]) -> Iterator[str]:
@@ -338,7 +276,7 @@ def _check(
             )
             for fetch in fetched:
                 cache.record(fetch)
-                answers[fetch.url] = _Answer.of(fetch, False, shared)
+                answers[fetch.url] = Answer.of(fetch, False, shared)
                 count.done_one()
         unique_urls = len(distinct)
         distinct.close()
@@ -377,63 +315,11 @@ class _Progress:
         self.report("links", self.done, self.total)
 
 
-class _Answer(msgspec.Struct, frozen=True, gc=False):
-    """What a link's result needs of a Fetch, compact: one is kept per distinct URL
-    until the results are built, so 50,000 of them must stay small (no dict, no
-    timestamps, no body unless a fragment is looked for)."""
-
-    status: LinkStatus
-    http_status: int | None
-    final_url: str | None
-    redirects: tuple[Redirect, ...]
-    error: str | None
-    elapsed_ms: float | None
-    from_cache: bool
-    content_type: str | None = None
-    body: bytes | None = None
-
-    @classmethod
-    def of(cls, fetch: Fetch, keep_body: bool, shared: dict[str, str]) -> _Answer:
-        # the same error texts and content types recur thousands of times: kept once
-        def one(text: str | None) -> str | None:
-            return None if text is None else shared.setdefault(text, text)
-
-        return cls(
-            status=fetch.status,
-            http_status=fetch.http_status,
-            final_url=fetch.url if fetch.final_url == fetch.url else fetch.final_url,
-            redirects=fetch.redirects,
-            error=one(fetch.error),
-            elapsed_ms=fetch.elapsed_ms,
-            from_cache=fetch.from_cache,
-            content_type=one(fetch.content_type) if keep_body else None,
-            body=fetch.body if keep_body else None,
-        )
-
-    @classmethod
-    def cached(cls, row: FreshStatus, shared: dict[str, str]) -> _Answer:
-        """A fresh success from the store, straight from its columns (no Fetch built)."""
-        error = row.error
-        return cls(
-            # a dict lookup, not LinkStatus(...): an enum call per cached link costs ~1 us
-            status=_STATUSES.get(row.status) or LinkStatus(row.status),
-            http_status=row.http_status,
-            final_url=row.url if row.final_url == row.url else row.final_url,
-            redirects=_redirects_from_json(row.redirects),
-            error=None if error is None else shared.setdefault(error, error),
-            elapsed_ms=row.elapsed_ms,
-            from_cache=True,
-        )
-
-
-_STATUSES = {status.value: status for status in LinkStatus}
-
-
 def _fetch_bodies(
     keys: SpillList[str],
     network: Network,
-    cache: _Cache,
-    answers: SpillMap[_Answer],
+    cache: LinkCache,
+    answers: SpillMap[Answer],
     shared: dict[str, str],
     count: _Progress,
     bound: int,
@@ -446,7 +332,7 @@ def _fetch_bodies(
         for url in keys:
             cached = cache.fresh(url)
             if cached is not None:
-                answers[url] = _Answer.of(cached, True, shared)
+                answers[url] = Answer.of(cached, True, shared)
                 count.done_one()
             else:
                 missing.append(url)
@@ -454,11 +340,11 @@ def _fetch_bodies(
             workers = network.fetcher.options.max_concurrency
             for fetch in network.fetcher.fetch_many(missing, workers=workers, need_body=True):
                 cache.record(fetch)
-                answers[fetch.url] = _Answer.of(fetch, True, shared)
+                answers[fetch.url] = Answer.of(fetch, True, shared)
                 count.done_one()
 
 
-def _result(link: Link, fetch: _Answer, options: LinksOptions) -> LinkResult:
+def _result(link: Link, fetch: Answer, options: LinksOptions) -> LinkResult:
     status, error = fetch.status, fetch.error
     code = fetch.http_status
     if code is not None:

@@ -1,0 +1,130 @@
+"""The store as the cache of `citecheck links`: fresh successes read, live fetches kept.
+
+A link that passed within `max_age` is answered from the store; failures are never
+answered from it (they are fetched again every run). Fetches are written in batches
+(`Store.record_fetches`, one transaction each), without their bodies.
+URLs are looked up a chunk at a time (`Store.fresh_statuses`, one query per chunk).
+Everything runs in the calling thread, on the run's own Store.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import msgspec
+
+from citecheck.models import Fetch, LinkStatus, Redirect
+
+if TYPE_CHECKING:
+    from citecheck.store import Store
+    from citecheck.store.database import FreshStatus
+
+
+class Answer(msgspec.Struct, frozen=True, gc=False):
+    """What a link's result needs of a Fetch, compact: one is kept per distinct URL
+    until the results are built, so 50,000 of them must stay small (no dict, no
+    timestamps, no body unless a fragment is looked for)."""
+
+    status: LinkStatus
+    http_status: int | None
+    final_url: str | None
+    redirects: tuple[Redirect, ...]
+    error: str | None
+    elapsed_ms: float | None
+    from_cache: bool
+    content_type: str | None = None
+    body: bytes | None = None
+
+    @classmethod
+    def of(cls, fetch: Fetch, keep_body: bool, shared: dict[str, str]) -> Answer:
+        # the same error texts and content types recur thousands of times: kept once
+        def one(text: str | None) -> str | None:
+            return None if text is None else shared.setdefault(text, text)
+
+        return cls(
+            status=fetch.status,
+            http_status=fetch.http_status,
+            final_url=fetch.url if fetch.final_url == fetch.url else fetch.final_url,
+            redirects=fetch.redirects,
+            error=one(fetch.error),
+            elapsed_ms=fetch.elapsed_ms,
+            from_cache=fetch.from_cache,
+            content_type=one(fetch.content_type) if keep_body else None,
+            body=fetch.body if keep_body else None,
+        )
+
+    @classmethod
+    def cached(cls, row: FreshStatus, shared: dict[str, str]) -> Answer:
+        """A fresh success from the store, straight from its columns (no Fetch built)."""
+        error = row.error
+        return cls(
+            # a dict lookup, not LinkStatus(...): an enum call per cached link costs ~1 us
+            status=_STATUSES.get(row.status) or LinkStatus(row.status),
+            http_status=row.http_status,
+            final_url=row.url if row.final_url == row.url else row.final_url,
+            redirects=_redirects_from_json(row.redirects),
+            error=None if error is None else shared.setdefault(error, error),
+            elapsed_ms=row.elapsed_ms,
+            from_cache=True,
+        )
+
+
+_STATUSES = {status.value: status for status in LinkStatus}
+
+
+def _redirects_from_json(text: str | None) -> tuple[Redirect, ...]:
+    if not text or text == "[]":
+        return ()  # most cached rows: no import statement on the warm path
+    from citecheck.store.codec import redirects_from_json
+
+    return redirects_from_json(text)
+
+
+class LinkCache:
+    """Reads and writes of one run. See the module docstring."""
+
+    BATCH_SIZE = 500
+    BATCH_SECONDS = 1.0
+    LOOKUP_CHUNK = 500  # URLs collected before their cache lookup
+
+    def __init__(self, store: Store | None, run_id: int | None, max_age: timedelta) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.max_age = max_age
+        self._pending: list[Fetch] = []
+        self._last_flush = time.monotonic()
+
+    def _reads(self) -> bool:
+        return self.store is not None and self.max_age > timedelta(0)
+
+    def fresh(self, url: str) -> Fetch | None:
+        """The newest fresh success of `url` with its body (for a #fragment to look for)."""
+        if self.store is None or not self._reads():
+            return None
+        return self.store.fresh_fetch(url, self.max_age, need_body=True)
+
+    def fresh_answers(self, urls: Sequence[str], shared: dict[str, str]) -> dict[str, Answer]:
+        """The newest fresh success of each URL, as what a link needs of it (no body)."""
+        if self.store is None or not self._reads() or not urls:
+            return {}
+        found = self.store.fresh_statuses(urls, self.max_age)
+        return {url: Answer.cached(row, shared) for url, row in found.items()}
+
+    def record(self, fetch: Fetch) -> None:
+        if self.store is None:
+            return
+        self._pending.append(fetch)  # recorded without its body: statuses, not pages
+        if (
+            len(self._pending) >= self.BATCH_SIZE
+            or time.monotonic() - self._last_flush >= self.BATCH_SECONDS
+        ):
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        self._last_flush = time.monotonic()
+        if self.store is not None:
+            self.store.record_fetches(self.run_id, pending)
