@@ -33,6 +33,7 @@ from citecheck.models import (
 from citecheck.schema import SCHEMA
 from citecheck.store import Store
 from citecheck.store.migrations import apply_migrations, migration_names
+from citecheck.store.tables import SCHEMA_VERSION
 
 ALL_TABLES = {
     "runs",
@@ -233,6 +234,44 @@ def test_reopening_applies_nothing_twice_and_keeps_data(db_path: Path) -> None:
     assert count(db_path, "schema_migrations") == len(migration_names())
 
 
+def _user_version(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_the_schema_version_counts_the_migrations(db_path: Path) -> None:
+    assert len(migration_names()) == SCHEMA_VERSION
+    Store(db_path).close()
+    assert _user_version(db_path) == SCHEMA_VERSION
+
+
+def test_a_current_file_written_before_the_schema_version_gets_it(db_path: Path) -> None:
+    old = Database(db_path)
+    apply_migrations(old)
+    old.execute("PRAGMA user_version = 0")  # as files made before the version was kept
+    old.close()
+
+    Store(db_path).close()
+
+    assert _user_version(db_path) == SCHEMA_VERSION
+    assert count(db_path, "schema_migrations") == len(migration_names())
+
+
+def test_a_file_from_a_newer_citecheck_keeps_its_higher_version(db_path: Path) -> None:
+    Store(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 3}")
+    conn.close()
+
+    with Store(db_path) as store:
+        store.start_run("links", {})
+
+    assert _user_version(db_path) == SCHEMA_VERSION + 3
+
+
 def test_store_uses_wal_and_a_long_busy_timeout(store: Store) -> None:
     assert store.db.journal_mode == "wal"
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000
@@ -256,6 +295,7 @@ def test_an_older_schema_is_upgraded_on_open(db_path: Path) -> None:
     finally:
         store.close()
     assert count(db_path, "schema_migrations") == len(names)
+    assert _user_version(db_path) == SCHEMA_VERSION
 
 
 def test_a_file_that_is_not_a_database_is_a_one_line_store_error(tmp_path: Path) -> None:

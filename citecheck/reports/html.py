@@ -31,7 +31,7 @@ from citecheck.reports.view import (
     token,
 )
 from citecheck.schema import ReportJSON
-from citecheck.store.migrations import LINK_RESULTS, VERDICT_RESULTS
+from citecheck.store.tables import LINK_RESULTS, VERDICT_RESULTS
 
 _MAX_DOMAINS_CHARTED = 12
 # Not failures: fine, not checked, or not a link at all.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from citecheck.models import LinkStatus, VerdictLabel
-from citecheck.store.migrations import (
+from citecheck.store.tables import (
     BODIES,
     CAPTURES,
     CLAIMS,

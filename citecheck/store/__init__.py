@@ -6,9 +6,12 @@ report of a run from the database alone.
 
 import sys
 
+from citecheck.store.database import Store
 
-def _import_sqlite_utils_without_numpy() -> None:
-    """Import sqlite_utils without letting it load numpy (~35 ms of every start-up).
+
+def load_sqlite_utils() -> None:
+    """Import sqlite_utils without letting it load numpy (~35 ms); called by Store when
+    it first needs sqlite-utils (never on a `links` run over a current file).
 
     sqlite_utils imports numpy, when it is installed, only to map numpy scalar types to
     column types. citecheck never passes numpy values to sqlite-utils, so the mapping is
@@ -26,9 +29,5 @@ def _import_sqlite_utils_without_numpy() -> None:
         if sys.modules.get("numpy", "absent") is None:
             del sys.modules["numpy"]
 
-
-_import_sqlite_utils_without_numpy()
-
-from citecheck.store.database import Store  # noqa: E402  # after the import above
 
 __all__ = ["Store"]

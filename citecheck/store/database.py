@@ -20,16 +20,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from citecheck.errors import StoreError
 from citecheck.models import ArchiveStatus, Capture, Document, Fetch, ReferenceResult, Verdict
 from citecheck.schema import ReportJSON, RunJSON
 from citecheck.store import bulk, codec, history
 from citecheck.store.history import RunDiff, RunPoint
-from citecheck.store.migrations import (
+from citecheck.store.report_builder import build_report, run_json
+from citecheck.store.tables import (
     BODIES,
     CAPTURES,
     CLAIMS,
@@ -38,10 +37,12 @@ from citecheck.store.migrations import (
     REFERENCE_RESULTS,
     REFS,
     RUNS,
+    SCHEMA_VERSION,
     VERDICTS,
-    apply_migrations,
 )
-from citecheck.store.report_builder import build_report, run_json
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BUSY_TIMEOUT_SECONDS = 30.0
 RUN_STATUSES = ("complete", "interrupted", "failed")
@@ -93,15 +94,29 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         try:
-            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_SECONDS)
+            self.conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_SECONDS)
         except sqlite3.Error as error:
             raise StoreError(f"cannot open store {self.path}: {error}") from None
-        self.db = Database(conn)
+        self._db: Database | None = None
         try:
             self._prepare()
         except sqlite3.Error as error:
-            conn.close()
+            self.conn.close()
             raise StoreError(f"cannot open or upgrade store {self.path}: {error}") from None
+
+    @property
+    def db(self) -> Database:
+        """The connection as sqlite-utils sees it, made on first use: sqlite-utils costs
+        50-90 ms of start-up that a run that only reads and appends fetches (`links`
+        with its cache) never pays."""
+        if self._db is None:
+            from citecheck.store import load_sqlite_utils
+
+            load_sqlite_utils()
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn)
+        return self._db
 
     def _prepare(self) -> None:
         """WAL, pragmas and migrations, retried while another process holds the lock.
@@ -110,17 +125,22 @@ class Store:
         open the same new database at once, one of them is told "database is locked"
         at once, so it tries again until the busy timeout has passed.
         """
-        conn = self.db.conn
+        conn = self.conn
         deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
         while True:
             try:
-                self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-                self.db.enable_wal()
+                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+                if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    conn.execute("PRAGMA journal_mode = wal")
                 # In WAL mode NORMAL loses no committed transaction when the process is
                 # killed (only on power loss), and spares an fsync on every one of the
                 # small commits a run makes as results arrive.
-                self.db.execute("PRAGMA synchronous = NORMAL")
-                apply_migrations(self.db)
+                conn.execute("PRAGMA synchronous = NORMAL")
+                if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                    db = self.db  # first: sqlite-utils loaded the store's way (no numpy)
+                    from citecheck.store.migrations import apply_migrations
+
+                    apply_migrations(db)  # a new or older file: sqlite-utils decides
                 return
             except sqlite3.OperationalError as error:
                 if conn.in_transaction:
@@ -133,22 +153,19 @@ class Store:
 
     def start_run(self, command: str, options: dict[str, Any]) -> int:
         with self._guard("start a run"), self._writing():
-            table = self.db.table(RUNS).insert(
-                {
-                    "command": command,
-                    "options": json.dumps(options, default=str),  # a Path or timedelta as text
-                    "started_at": codec.now_iso(),
-                    "finished_at": None,
-                    "status": "running",
-                }
+            cursor = self.conn.execute(
+                f"insert into {RUNS} (command, options, started_at, finished_at, status)"
+                " values (?, ?, ?, null, 'running')",
+                # a Path or timedelta as text
+                [command, json.dumps(options, default=str), codec.now_iso()],
             )
-            return _rowid(table.last_rowid)
+            return _rowid(cursor.lastrowid)
 
     def finish_run(self, run_id: int, status: str = "complete") -> None:
         if status not in RUN_STATUSES:
             raise StoreError(f"unknown run status {status!r}: use one of {', '.join(RUN_STATUSES)}")
         with self._guard("finish a run"), self._writing():
-            cursor = self.db.execute(
+            cursor = self.conn.execute(
                 f"update {RUNS} set status = ?, finished_at = ? where id = ?",
                 [status, codec.now_iso(), run_id],
             )
@@ -157,7 +174,7 @@ class Store:
 
     def latest_run_id(self) -> int | None:
         with self._guard("read runs"):
-            row = self.db.execute(f"select max(id) from {RUNS}").fetchone()
+            row = self.conn.execute(f"select max(id) from {RUNS}").fetchone()
             return None if row[0] is None else int(row[0])
 
     def runs(self) -> list[RunJSON]:
@@ -218,7 +235,7 @@ class Store:
         columns = list(rows[0])
         values = [[row[name] for name in columns] for row in rows]
         with self._guard("record fetches"), self._writing():
-            bulk.insert_rows(self.db.conn, FETCHES, columns, values)
+            bulk.insert_rows(self.conn, FETCHES, columns, values)
 
     def fresh_fetch(
         self, url: str, max_age: timedelta, *, need_body: bool = False
@@ -262,7 +279,7 @@ class Store:
                     f" and {fresh} group by url)"
                 )
                 for row in bulk.select_rows(
-                    self.db.conn, FreshStatus._fields, newest, [*chunk, *parameters]
+                    self.conn, FreshStatus._fields, newest, [*chunk, *parameters]
                 ):
                     found[row[0]] = FreshStatus._make(row)
         return found
@@ -366,7 +383,7 @@ class Store:
             return build_report(self.db, rows[0])
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     def __enter__(self) -> Store:
         return self
@@ -381,7 +398,7 @@ class Store:
         another process wrote meanwhile, SQLite answers "database is locked" at once
         instead of waiting out the busy timeout. Taking the lock first makes it wait.
         """
-        return _immediate(self.db.conn)
+        return _immediate(self.conn)
 
     @contextmanager
     def _guard(self, action: str) -> Iterator[None]:

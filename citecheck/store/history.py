@@ -17,12 +17,10 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from citecheck.models import LinkStatus, VerdictLabel
-from citecheck.store.migrations import (
+from citecheck.store.tables import (
     CLAIMS,
     DOCUMENTS,
     FETCHES,
@@ -32,6 +30,9 @@ from citecheck.store.migrations import (
     VERDICTS,
 )
 from citecheck.summary import is_dead_without_archive
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database  # imported only where a Store has made one
 
 DEAD_LINK = "dead_link"
 NOT_SUPPORTED = "not_supported"

@@ -6,9 +6,25 @@ Uses sqlite-utils' own `Migrations`; the applied names are recorded in the
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from citecheck.store.tables import (
+    BODIES,
+    CAPTURES,
+    CLAIMS,
+    DOCUMENTS,
+    FETCHES,
+    LINK_RESULTS,
+    REFERENCE_RESULTS,
+    REFS,
+    RUNS,
+    SCHEMA_VERSION,
+    VERDICT_RESULTS,
+    VERDICTS,
+)
 from citecheck.store.urls import url_domain
 
 
@@ -17,17 +33,6 @@ class _CitecheckMigrations(Migrations):
 
 
 MIGRATIONS = _CitecheckMigrations("citecheck")
-
-# Table names, shared by the writer and the report builder.
-RUNS = "runs"
-DOCUMENTS = "documents"
-REFS = "refs"  # `references` is an SQL keyword
-CLAIMS = "claims"
-FETCHES = "fetches"
-BODIES = "bodies"
-CAPTURES = "captures"
-REFERENCE_RESULTS = "reference_results"
-VERDICTS = "verdicts"
 
 
 @MIGRATIONS(name="m001_documents")
@@ -213,11 +218,6 @@ def m003_results(db: Database) -> None:
     db.table(VERDICTS).create_index(["run_id", "document_id", "claim_id"])
 
 
-# Views for browsing (Datasette) and for the canned queries; a view is not a table.
-LINK_RESULTS = "link_results"
-VERDICT_RESULTS = "verdict_results"
-
-
 @MIGRATIONS(name="m004_domains_and_views")
 def m004_domains_and_views(db: Database) -> None:
     """A `domain` column on refs and fetches (facets, failures per domain), and two
@@ -264,18 +264,32 @@ def apply_migrations(db: Database, stop_before: str | None = None) -> None:
     """Bring the schema up to date (or up to `stop_before`, for tests of upgrades).
 
     Runs inside one BEGIN IMMEDIATE so that two processes opening a new file at
-    once serialize: the second sees the first's migrations as applied.
+    once serialize: the second sees the first's migrations as applied. A file with
+    every migration applied records SCHEMA_VERSION as its user_version, so the next
+    open knows it is current without asking sqlite-utils (Store._prepare).
     """
-    if not MIGRATIONS.pending(db):
-        return  # the usual case: no write lock needed
-    db.conn.execute("BEGIN IMMEDIATE")
+    if MIGRATIONS.pending(db):
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS.apply(db, stop_before=stop_before)
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
+    if stop_before is None:
+        _record_schema_version(db)
+
+
+def _record_schema_version(db: Database) -> None:
+    # never lowered: a file a newer citecheck has upgraded keeps its number
+    if db.conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        return
     try:
-        MIGRATIONS.apply(db, stop_before=stop_before)
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
+        db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except sqlite3.OperationalError as error:
+        if "readonly" not in str(error):  # a read-only file is read the slow way
+            raise
 
 
 def migration_names() -> list[str]:

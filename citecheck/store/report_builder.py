@@ -7,9 +7,7 @@ a null link status and "pending": true.
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, cast
 
 from citecheck.models import LinkStatus
 from citecheck.schema import (
@@ -24,8 +22,11 @@ from citecheck.schema import (
     VerdictJSON,
 )
 from citecheck.store.codec import load_json
-from citecheck.store.migrations import CLAIMS, DOCUMENTS, REFERENCE_RESULTS, REFS, VERDICTS
+from citecheck.store.tables import CLAIMS, DOCUMENTS, REFERENCE_RESULTS, REFS, VERDICTS
 from citecheck.summary import summarize
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database  # imported only where a Store has made one
 
 
 def run_json(row: dict[str, Any]) -> RunJSON:
