@@ -24,10 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from citecheck.errors import StoreError
 from citecheck.models import ArchiveStatus, Capture, Document, Fetch, ReferenceResult, Verdict
-from citecheck.schema import ReportJSON, RunJSON
-from citecheck.store import bulk, codec, history
-from citecheck.store.history import RunDiff, RunPoint
-from citecheck.store.report_builder import build_report, run_json
+from citecheck.store import bulk, codec
 from citecheck.store.tables import (
     BODIES,
     CAPTURES,
@@ -41,8 +38,13 @@ from citecheck.store.tables import (
     VERDICTS,
 )
 
+# Run history and reports are read on first use, not with the store: a `links` run
+# only appends fetches and reads fresh ones.
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from citecheck.schema import ReportJSON, RunJSON
+    from citecheck.store.history import RunDiff, RunPoint
 
 BUSY_TIMEOUT_SECONDS = 30.0
 RUN_STATUSES = ("complete", "interrupted", "failed")
@@ -179,6 +181,8 @@ class Store:
 
     def runs(self) -> list[RunJSON]:
         with self._guard("read runs"):
+            from citecheck.store.report_builder import run_json
+
             return [run_json(row) for row in self.db.table(RUNS).rows_where(order_by="id")]
 
     # documents
@@ -344,6 +348,8 @@ class Store:
                 found = self.db.execute(f"select 1 from {RUNS} where id = ?", [run_id])
                 if found.fetchone() is None:
                     raise StoreError(f"no run {run_id} in store {self.path}")
+            from citecheck.store import history
+
             return history.compare_runs(self.db, old_run_id, new_run_id)
 
     def previous_run_id(
@@ -351,6 +357,8 @@ class Store:
     ) -> int | None:
         """The latest earlier complete run of the same command over the same documents."""
         with self._guard("read runs"):
+            from citecheck.store import history
+
             return history.previous_run_id(self.db, run_id, command, sources)
 
     def new_problem_count(
@@ -366,6 +374,8 @@ class Store:
     def run_history(self, up_to: int | None = None, limit: int = 30) -> list[RunPoint]:
         """Link and verdict totals per run, oldest first, for the history chart."""
         with self._guard("read the run history"):
+            from citecheck.store import history
+
             return history.run_history(self.db, up_to, limit)
 
     # reports
@@ -380,6 +390,8 @@ class Store:
             rows = list(self.db.table(RUNS).rows_where("id = ?", [run_id]))
             if not rows:
                 raise StoreError(f"no run {run_id} in store {self.path}")
+            from citecheck.store.report_builder import build_report
+
             return build_report(self.db, rows[0])
 
     def close(self) -> None:
