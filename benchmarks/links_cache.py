@@ -3,23 +3,26 @@
 Loopback hosts 127.0.0.1 ... 127.0.0.N (loopback_sites.py, an aiohttp server in a
 process of its own, so its work never takes the checker's GIL) answer with
 injected latency; a Markdown file links to them (200s, 301s and 404s). The same run
-is made twice on one db, in this process (the library call, start-up excluded): the
-second run fetches only the failures (which are never cached).
+is made twice on one db: the second run fetches only the failures (which are never
+cached). By default both runs are library calls in this process (start-up excluded);
+with --cli each is a `citecheck links` command, start-up included, as CI runs it.
 
     .venv/bin/python benchmarks/links_cache.py --links 5000 --hosts 20 --latency 0.05
+    .venv/bin/python benchmarks/links_cache.py --cli
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from links_vs_lychee import start_sites  # a sibling script, not a package
+from links_vs_lychee import CITECHECK, PACKAGE, start_sites  # a sibling script, not a package
 
 from citecheck.fetch import FetchOptions
 from citecheck.links.run import LinksOptions, run_links
@@ -32,7 +35,12 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per answer")
     parser.add_argument("--broken-every", type=int, default=20, help="one 404 in N links")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--cli", action="store_true",
+                        help="run the citecheck command (start-up included), not the library")
     args = parser.parse_args()
+    if args.cli:  # as pip would have left it: bytecode compiled (see links_vs_lychee.py)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(PACKAGE)], check=True,
+                       stdout=subprocess.DEVNULL)
 
     cold, warm = [], []
     latency_ms = f"{args.latency * 1000:g}-{args.latency * 1000:g}"
@@ -59,6 +67,10 @@ def main() -> None:
                 db = Path(folder) / f"cache-{round_number}.db"
                 options = LinksOptions(fetch=fetch, db=db)
                 for times in (cold, warm):
+                    if args.cli:
+                        times.append(run_command(page, db, Path(folder) / "out.json"))
+                        cached = count_cached(Path(folder) / "out.json", args.links)
+                        continue
                     started = time.perf_counter()
                     with run_links([str(page)], options) as report:
                         times.append(time.perf_counter() - started)
@@ -70,8 +82,30 @@ def main() -> None:
             server.terminate()
             server.wait()
     cold_median, warm_median = statistics.median(cold), statistics.median(warm)
+    print("runs as", "`citecheck links` commands" if args.cli else "library calls in process")
     print(f"median cold {cold_median:.2f} s, warm {warm_median:.2f} s, "
           f"ratio {warm_median / cold_median:.3f} (target <= 0.1)")
+
+
+def run_command(page: Path, db: Path, report: Path) -> float:
+    """Wall time of one `citecheck links` command with the library run's options."""
+    command = [str(CITECHECK), "links", str(page), "--db", str(db), "--allow-private",
+               "--max-retries", "0", "--host-concurrency", "10", "--max-concurrency", "128",
+               "-q", "--format", "json", "--output", str(report)]
+    started = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - started
+    if done.returncode not in (0, 1):  # 1: some links are broken, as they should be
+        raise SystemExit(f"citecheck links failed with exit code {done.returncode}")
+    return elapsed
+
+
+def count_cached(report: Path, expected: int) -> int:
+    import json
+
+    links = json.loads(report.read_text())["links"]
+    assert len(links) == expected
+    return sum(1 for link in links if link["from_cache"])
 
 
 if __name__ == "__main__":
