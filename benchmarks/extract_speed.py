@@ -5,7 +5,8 @@ list, one link per item); "docs" is a README-like mix of headings, prose with in
 links, images, autolinks, bare URLs, reference definitions, code spans and fenced
 code. Nothing is fetched: this times reading, parsing and resolving only. With
 --memory, each file is also collected once in a fresh interpreter, for the peak RSS
-of collection alone (links are streamed: it should not grow with the link count).
+of collection alone (links are streamed, and a long file is parsed a chunk at a time:
+it should not grow much with the link count).
 
     .venv/bin/python benchmarks/extract_speed.py --rounds 5 --memory
 """

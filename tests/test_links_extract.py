@@ -194,7 +194,7 @@ def test_markdown_javascript_and_file_links_are_kept() -> None:
 
 
 def _long_markdown() -> str:
-    """Every construct a chunk boundary must respect, many times over."""
+    """Every construct the Markdown extractors read, many times over."""
     blocks = []
     for i in range(120):
         blocks += [
@@ -215,11 +215,29 @@ def _long_markdown() -> str:
     return "---\ntitle: x\n\nhttps://front-matter.example\n---\n" + "\n".join(blocks) + "\n"
 
 
-@pytest.mark.parametrize("chunk_chars", [40, 500, 4000])
-def test_markdown_read_in_chunks_finds_what_the_whole_text_gives(chunk_chars: int) -> None:
-    from citecheck.links.extract.markdown_fast import _chunks, extract_markdown_fast
+def test_markdown_long_text_agrees_with_markdown_it_py_in_document_order() -> None:
+    from citecheck.links.extract.markdown import extract_markdown_slow
+    from citecheck.links.extract.markdown_fast import extract_markdown_fast
+    from citecheck.links.extract.raw import in_order
 
     text = _long_markdown()
+    fast = extract_markdown_fast(text)
+    assert fast is not None and len(fast) > 1000
+    assert fast == in_order(extract_markdown_slow(text))
+    assert list(extract_links("markdown", text)) == fast
+
+
+@pytest.mark.parametrize("chunk_chars", [40, 500, 4000])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_markdown_read_in_chunks_finds_what_the_whole_text_gives(
+    chunk_chars: int, newline: str
+) -> None:
+    """Labels used in one chunk and defined in another still read as links (so the
+    URL written as a link's text is no bare URL), the first definition of a label wins
+    across chunks, and no block is cut (fences, comments, <pre>, indented code)."""
+    from citecheck.links.extract.markdown_fast import _chunks, extract_markdown_fast
+
+    text = _long_markdown().replace("\n", newline)
     whole = extract_markdown_fast(text, chunk_chars=len(text))
     chunked = extract_markdown_fast(text, chunk_chars=chunk_chars)
     assert whole is not None and len(whole) > 1000
@@ -227,12 +245,57 @@ def test_markdown_read_in_chunks_finds_what_the_whole_text_gives(chunk_chars: in
     assert chunked == whole
 
 
-def test_markdown_chunks_cover_the_text_and_never_split_fences() -> None:
+def test_markdown_chunks_cover_the_text_and_never_split_a_block() -> None:
     from citecheck.links.extract.markdown_fast import _chunks
 
     text = _long_markdown()
     chunks = list(_chunks(text, 40))
-    assert "".join(chunk for _, chunk in chunks) == text
-    for first_line, chunk in chunks:
-        assert text.count("\n", 0, text.index(chunk)) == first_line
+    assert [start for _, start, _ in chunks[1:]] == [end for _, _, end in chunks[:-1]]
+    assert chunks[0][1] == 0 and chunks[-1][2] == len(text)
+    for first_line, start, end in chunks:
+        chunk = text[start:end]
+        assert text.count("\n", 0, start) == first_line
         assert chunk.count("```") % 2 == 0
+        assert chunk.count("<!--") == chunk.count("-->")
+        assert chunk.count("<pre>") == chunk.count("</pre>")
+
+
+def test_a_chunk_starting_at_a_blank_crlf_line_keeps_its_list_item() -> None:
+    """After "1. item" and blank lines, a line indented 4 goes on in the item (a
+    paragraph, its links read); a chunk must not start at the blank "\r" line before
+    it, where the line would read as indented code."""
+    from citecheck.links.extract.markdown_fast import extract_markdown_fast
+
+    block = "1. item\r\n\r\n\r\n    [in the item](https://item.example/{n})\r\n\r\n"
+    text = "".join(block.format(n=n) for n in range(40))
+    chunked = extract_markdown_fast(text, chunk_chars=10)  # due at the second blank line
+    assert chunked is not None
+    assert [raw.written for raw in chunked] == [f"https://item.example/{n}" for n in range(40)]
+
+
+def test_a_long_text_is_given_to_the_parser_a_chunk_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Memory stays flat: the parser never holds more than a chunk (and the
+    definitions appended to it), however long the text."""
+    import citecheck.links.extract.markdown_fast as markdown_fast
+
+    real = markdown_fast._parser()
+    given: list[int] = []
+
+    class Spy:
+        def events_with_range(self, text: str) -> object:
+            given.append(len(text))
+            return real.events_with_range(text)
+
+        def reference_definitions(self, text: str) -> object:
+            given.append(len(text))
+            return real.reference_definitions(text)
+
+    monkeypatch.setattr(markdown_fast, "_parser", Spy)
+    text = _long_markdown()
+    links = markdown_fast.extract_markdown_fast(text, chunk_chars=2000)
+
+    assert links is not None and len(links) > 1000
+    assert len(given) >= len(text) // 2000  # every chunk read on its own
+    assert max(given) < 2000 + 1000  # a chunk goes on to its block's end; a few labels

@@ -1,22 +1,24 @@
-"""Link extraction is streamed: a long Markdown text yields its first links after its
-first chunk is parsed, in document order across chunk boundaries, and the same links
-as the whole text read at once."""
+"""Link extraction is streamed: a long Markdown text yields its first links after the
+parser's first events are read, in document order, and the same links as the whole
+text read at once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import citecheck.links.extract.markdown_fast as markdown_fast
 from citecheck.links.collect import CollectOptions, collect_links, resolve_in_file
 from citecheck.links.extract import extract_links
-from citecheck.links.extract.markdown_fast import _chunks, stream_markdown_fast
+from citecheck.links.extract.markdown_fast import extract_markdown_fast, stream_markdown_fast
 from citecheck.links.extract.raw import RawLink
 from citecheck.links.model import Link
 
-CHUNK = 300  # small chunks: a short text spans many
+BATCH = markdown_fast._BATCH  # events taken from the parser at a time
+PARSER = markdown_fast._parser()
 
 
 def _places(links: list[RawLink]) -> list[tuple[int, int]]:
@@ -24,29 +26,41 @@ def _places(links: list[RawLink]) -> list[tuple[int, int]]:
 
 
 def _whole(text: str) -> list[RawLink]:
-    """The text parsed in one piece, as the reference."""
-    links = stream_markdown_fast(text, chunk_chars=len(text))
+    links = extract_markdown_fast(text)
     assert links is not None
-    return list(links)
+    return links
+
+
+class _Parser:
+    """The real parser, counting the events taken from it, failing after `fail_after`."""
+
+    def __init__(self, taken: list[int], fail_after: int | None = None) -> None:
+        self.real = PARSER
+        self.taken = taken
+        self.fail_after = fail_after
+
+    def events_with_range(self, text: str) -> Iterator[Any]:
+        for event in self.real.events_with_range(text):
+            if len(self.taken) == self.fail_after:
+                raise ValueError("odd input")  # as the Rust parser may on odd input
+            self.taken.append(1)
+            yield event
+
+    def reference_definitions(self, text: str) -> Any:
+        return self.real.reference_definitions(text)
 
 
 @pytest.fixture
-def chunk_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the chunks parsed (one entry per parse, its first line)."""
-    reads: list[int] = []
-    real_read = markdown_fast._read_chunk
-
-    def counting(chunk: str, first_line: int, *args: object) -> list[RawLink] | None:
-        reads.append(first_line)
-        return real_read(chunk, first_line, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(markdown_fast, "_read_chunk", counting)
-    return reads
+def events_taken(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the events taken from the parser (one entry per event)."""
+    taken: list[int] = []
+    monkeypatch.setattr(markdown_fast, "_parser", lambda: _Parser(taken))
+    return taken
 
 
 def _list_text(count: int, *, badges: bool = True) -> str:
     # A badge (image inside a link) puts the link's destination after the image's in
-    # the line, but the parser meets the link first: each chunk must be put in order.
+    # the line, but the parser meets the link first: links must be put in order.
     lines = ["# Links\n"]
     for index in range(count):
         label = f"![b{index}](https://img.example/{index}.svg)" if badges else f"b{index}"
@@ -54,35 +68,31 @@ def _list_text(count: int, *, badges: bool = True) -> str:
     return "".join(lines)
 
 
-def test_first_links_come_before_the_rest_is_parsed(chunk_reads: list[int]) -> None:
+def test_first_links_come_before_the_rest_is_parsed(events_taken: list[int]) -> None:
     text = _list_text(200)
-    chunk_count = len(list(_chunks(text, CHUNK)))
-    assert chunk_count > 10
-    stream = stream_markdown_fast(text, chunk_chars=CHUNK)
+    stream = stream_markdown_fast(text)
     assert stream is not None
     first = next(stream)
-    assert len(chunk_reads) == 1  # only the first chunk was parsed
+    assert len(events_taken) <= BATCH  # only the first events were read
     rest = list(stream)
-    assert len(chunk_reads) == chunk_count
+    assert len(events_taken) > 10 * BATCH
     assert [first, *rest] == _whole(text)
 
 
-def test_extract_links_is_lazy_with_the_default_chunk_size(chunk_reads: list[int]) -> None:
-    text = _list_text(3000)  # ~300 KB: several 64 KiB chunks
+def test_extract_links_is_lazy(events_taken: list[int]) -> None:
+    text = _list_text(3000)  # ~300 KB
     links = extract_links("markdown", text)
     first = next(links)
     assert (first.line, first.written) == (2, "https://img.example/0.svg")
-    assert len(chunk_reads) == 1
+    assert len(events_taken) <= BATCH
     assert sum(1 for _ in links) == 3 * 3000 - 1
 
 
-def test_order_across_chunk_boundaries_is_line_then_column() -> None:
+def test_order_is_line_then_column_across_batches() -> None:
     text = _list_text(200)
     streamed = list(extract_links("markdown", text))
     assert _places(streamed) == sorted(_places(streamed))
-    chunked = stream_markdown_fast(text, chunk_chars=CHUNK)
-    assert chunked is not None
-    assert list(chunked) == _whole(text)
+    assert streamed == _whole(text)
     # the image comes before the link it is inside, on each line
     assert [link.element for link in streamed[:3]] == [
         "markdown-image",
@@ -91,7 +101,7 @@ def test_order_across_chunk_boundaries_is_line_then_column() -> None:
     ]
 
 
-def test_references_defined_further_on_wait_for_their_definition(chunk_reads: list[int]) -> None:
+def test_references_defined_further_on_are_links_from_the_start(events_taken: list[int]) -> None:
     # A URL in a link's text is no bare URL: whether `[...][label]` is a link decides
     # whether its text yields one, and the labels are defined at the very end.
     uses = "".join(
@@ -100,16 +110,15 @@ def test_references_defined_further_on_wait_for_their_definition(chunk_reads: li
     )
     definitions = "".join(f"[a{i}]: https://def.example/{i}\n" for i in range(0, 60, 2))
     text = uses + definitions
-    stream = stream_markdown_fast(text, chunk_chars=CHUNK)
+    stream = stream_markdown_fast(text)
     assert stream is not None
     first = next(stream)
-    # the first paragraph waits until the last definition has been read
-    assert len(chunk_reads) >= len(list(_chunks(text, CHUNK)))
+    assert len(events_taken) <= BATCH  # the definitions are known before any event
     streamed = [first, *stream]
-    assert streamed == _whole(text)
     written = [link.written for link in streamed]
     assert written[:3] == ["https://u.example/0", "https://a.example/1", "https://u.example/1"]
     assert written[-1] == "https://def.example/58"
+    assert _places(streamed) == sorted(_places(streamed))
 
 
 def test_a_parser_failure_midway_goes_on_with_the_slow_path(
@@ -117,18 +126,14 @@ def test_a_parser_failure_midway_goes_on_with_the_slow_path(
 ) -> None:
     text = _list_text(3000, badges=False)  # read alike by both paths
     expected = list(extract_links("markdown", text))
-    real_read = markdown_fast._read_chunk
-    calls: list[int] = []
-
-    def failing_second(chunk: str, first_line: int, *args: object) -> list[RawLink] | None:
-        calls.append(first_line)
-        if len(calls) == 2:
-            return None  # as when the Rust parser raises on odd input
-        return real_read(chunk, first_line, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(markdown_fast, "_read_chunk", failing_second)
+    taken: list[int] = []
+    monkeypatch.setattr(markdown_fast, "_parser", lambda: _Parser(taken, fail_after=5 * BATCH))
+    stream = stream_markdown_fast(text)
+    assert stream is not None
+    with pytest.raises(markdown_fast.FastPathFailed):
+        list(stream)
+    assert extract_markdown_fast(text) is None
     assert list(extract_links("markdown", text)) == expected
-    assert len(calls) == 2
 
 
 @pytest.mark.parametrize(
@@ -164,7 +169,7 @@ def test_every_extractor_yields_in_document_order(
 
 
 def test_collect_yields_the_first_link_before_the_file_is_parsed(
-    tmp_path: Path, chunk_reads: list[int]
+    tmp_path: Path, events_taken: list[int]
 ) -> None:
     path = tmp_path / "big.md"
     path.write_text(_list_text(3000), encoding="utf-8")
@@ -176,7 +181,7 @@ def test_collect_yields_the_first_link_before_the_file_is_parsed(
         2,
         10,
     )
-    assert len(chunk_reads) == 1
+    assert len(events_taken) <= BATCH
     assert sum(1 for _ in items) == 3 * 3000 - 1
 
 

@@ -1,12 +1,12 @@
 """Markdown: inline links, images, reference definitions, autolinks, bare URLs, raw HTML.
 
-Most texts are read by `markdown_fast` (markdown-it.rs, ~10x faster); this module is
-the reference implementation it falls back to, for the texts it cannot read.
+Most texts are read by `markdown_fast` (pulldown-cmark through pyromark, ~10x faster);
+this module is the reference implementation it falls back to, for the texts it cannot read.
 
 markdown-it-py parses (so code blocks, code spans and front matter never yield links);
 positions come from the tokens' line maps, then a search in the source from a cursor
 that only moves forward, so a URL written twice on a line gets the right column.
-A reference-style link `[text][label]` is reported once, at its definition
+A reference-style link `[text][label]` (or image) is reported once, at its definition
 `[label]: url`, which is where it would be fixed.
 """
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 _DESTINATION_OPEN = re.compile(r"\]\(\s*<?")  # what precedes an inline destination
 _AUTOLINK_OPEN = re.compile(r"<")
+_DEFINITION_OPEN = r"\]:[ \t]*(?:\r?\n[ \t>]*)?<?"  # what precedes a definition's destination
 
 
 def markdown_parser() -> MarkdownIt:
@@ -131,34 +132,41 @@ def extract_markdown_slow(text: str) -> Iterator[RawLink]:
         elif token.type == "inline":
             _, end = locator.start_block(token.map)
             links.extend(_inline_links(token.children or [], locator, end))
-    links.extend(_definitions(env, text))
+    links.extend(_definitions(env, locator.index))
     yield from links
 
 
 def _inline_links(children: list[Token], locator: _Locator, end: int) -> Iterator[RawLink]:
     depth = 0  # inside a link's text, bare URLs are not links
+    # The links opened and not yet closed, each located at its close: a destination
+    # comes after the link's text, and any image in it (a badge) is located first.
+    opened: list[tuple[str, str, str] | None] = []
     for position, child in enumerate(children):
         if child.type == "link_open":
             depth += 1
             href = str(child.attrs.get("href", ""))
             if "label" in child.meta:
-                continue  # reported at its definition
-            label = _link_text(children[position + 1 :])
-            if child.markup == "autolink":
-                # <user@host> becomes mailto:user@host; the address is what is written.
-                written = href.removeprefix("mailto:") if href.startswith("mailto:") else href
-                offset = locator.find(written, end, prefix=_AUTOLINK_OPEN)
-                element = "markdown-autolink"
-            else:
-                written = href
-                offset = locator.find(href, end, prefix=_DESTINATION_OPEN)
-                element = "markdown-link"
-            if href:
-                line, column = locator.take(offset, len(written))
-                yield RawLink(href, line, column, element, label or None)
+                opened.append(None)  # reported at its definition
+                continue
+            opened.append((href, child.markup, _link_text(children[position + 1 :])))
         elif child.type == "link_close":
             depth = max(0, depth - 1)
+            link = opened.pop() if opened else None
+            if link is None or not link[0]:
+                continue
+            href, markup, label = link
+            if markup == "autolink":
+                # <user@host> becomes mailto:user@host; the address is what is written.
+                offset = locator.find(label, end, prefix=_AUTOLINK_OPEN)
+                written, element = label, "markdown-autolink"
+            else:
+                offset = locator.find(href, end, prefix=_DESTINATION_OPEN)
+                written, element = href, "markdown-link"
+            line, column = locator.take(offset, len(written))
+            yield RawLink(href, line, column, element, label or None)
         elif child.type == "image":
+            if "label" in child.meta:
+                continue  # reported at its definition, as reference-style links are
             src = str(child.attrs.get("src", ""))
             offset = locator.find(src, end, prefix=_DESTINATION_OPEN)
             if src:
@@ -186,22 +194,24 @@ def _bare_links(content: str, locator: _Locator, end: int) -> Iterator[RawLink]:
         yield RawLink(url, line, column, "bare-url")
 
 
-def _definitions(env: dict[str, object], text: str) -> Iterator[RawLink]:
+def _definitions(env: dict[str, object], index: LineIndex) -> Iterator[RawLink]:
     """`[label]: url` definitions, found on the lines markdown-it recorded for them."""
     references = env.get("references")
     if not isinstance(references, dict):
         return
-    lines = text.split("\n")
+    text = index.text
     for definition in references.values():
         href = str(definition.get("href", ""))
-        line_map = definition.get("map") or [0, len(lines)]
         if not href:
             continue
-        place = (line_map[0] + 1, 1)  # written with escapes: the definition's first line
-        for line_number in range(line_map[0], min(line_map[1], len(lines))):
-            line = lines[line_number]
-            match = re.search(r"\]:\s*<?" + re.escape(href), line)
-            if match is not None:
-                place = (line_number + 1, match.end() - len(href) + 1)
-                break
-        yield RawLink(href, place[0], place[1], "markdown-reference")
+        line_map = definition.get("map") or [0, len(index.starts)]
+        start, end = index.offset(line_map[0] + 1), index.offset(line_map[1] + 1)
+        # The destination may be on the label's line or the next (after a quote's "> ").
+        match = re.compile(_DEFINITION_OPEN + re.escape(href)).search(text, start, end)
+        if match is not None:
+            offset = match.end() - len(href)
+        else:  # written with escapes: where the destination starts, else the first line
+            opener = re.compile(_DEFINITION_OPEN).search(text, start, end)
+            offset = start if opener is None else opener.end()
+        line, column = index.position(offset)
+        yield RawLink(href, line, column, "markdown-reference")

@@ -1,83 +1,84 @@
-"""Markdown links through markdown-it-pyrs (markdown-it.rs): the same links, ~10x faster.
+"""Markdown links through pyromark (pulldown-cmark): what markdown-it-py finds, faster.
 
-The Rust parser builds the CommonMark tree (so code blocks, code spans and front
-matter never yield links) and gives every node its byte range in the source.
-Destinations are read again from the source, with markdown-it-py's own destination
-parser, because the Rust parser percent-encodes them and the checker wants them as
-written. Reference-style links and images are reported at their definition.
+pulldown-cmark, the CommonMark parser lychee uses, reads the text with tables and hands
+over a stream of events, each with its byte range in the source: code blocks and code
+spans never yield links. Front matter is found here, by the rule of mdit-py-plugins'
+plugin, and handed to the parser as blank lines: pulldown-cmark's own YAML blocks may
+start anywhere, so two `---` rules would hide what lies between them. The parser reads
+the blocks of a text first (its tree takes about 5 bytes a byte of text), then makes its
+events as they are asked for, so links come out before the rest of the text is read.
+A text longer than CHUNK_CHARS is read a chunk at a time, each ending where every block
+has ended, so memory stays flat however long the file (a 34 MB file read whole took
+~320 MiB). Reference definitions come from the same parser and are reported, once per
+label (the first wins), where they are written; a chunk that uses a label defined in
+another is read with that definition appended, so it reads as in the whole text.
 
-The Rust parser drops `javascript:`, `vbscript:`, `file:` and `data:` links (its
-link validation cannot be switched off); the checker wants them, so a text that
-might hold one returns None and is read by the markdown-it-py extractor instead.
+Destinations are the parser's own: escapes and entities decoded, nothing percent-encoded,
+`javascript:`, `file:` and `data:` kept, as the markdown-it-py extractor has them. Their
+line and column are those of the destination in the source, after the link's `](` or
+the definition's `]:`.
+
+Two kinds of text are left to the markdown-it-py path (None): a table right after a
+paragraph line whose cells a "|" or a row's end cuts inside a link, code span, tag or
+URL (GFM lets a table interrupt a paragraph, pulldown-cmark reads its lines as the
+paragraph's text), and a text holding NUL, which CommonMark reads as U+FFFD first.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from functools import cache
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 from citecheck.links.extract.bare import find_bare_urls
 from citecheck.links.extract.html import extract_html
-from citecheck.links.extract.raw import LineIndex, RawLink, in_order, links_after
+from citecheck.links.extract.raw import RawLink
 
-# The parsers are imported where they are used, not with the module: markdown-it.rs
-# (~25 ms to load) only when a Markdown text is read, and markdown-it-py (~20 ms)
-# only for the rare destination or reference label the fast path cannot read alone.
+# pyromark (~3 ms to load) is imported when a Markdown text is first read.
 if TYPE_CHECKING:
-    from markdown_it_pyrs import MarkdownIt, Node
+    from pyromark import Markdown
 
-# Schemes markdown-it.rs rejects, also written with an escape or an entity (any "&#"
-# could spell one). The substrings are a cheap first look at the lowercased text.
-_REJECTED_HINTS = ("script", "file", "data", "&#")
-_REJECTED_SCHEME = re.compile(
-    r"(?<![a-z0-9+.-])(?:javascript|vbscript|file|data)(?::|\\:|&)|&#", re.I
-)
-# A destination without escapes, entities, parentheses or "<": as written is as parsed.
-_PLAIN_DESTINATION = re.compile(r"[^\s()<\\&\x00-\x1f\x7f]+(?=[)\s]|\Z)")
-_URI_AUTOLINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:")
-# A label without these reads the same in the source and in the tree's text nodes.
-_MARKUP_IN_LABEL = re.compile(r"[\[\]\\`<&*_!~\n]")
-_TEXT = frozenset({"text", "text_special"})
-
-
-@cache
-def _parser() -> MarkdownIt:
-    """CommonMark + tables + front matter, as the markdown-it-py extractor reads it."""
-    from markdown_it_pyrs import MarkdownIt
-
-    return MarkdownIt("commonmark").enable_many(["table", "front_matter"])
-
-
-# Texts longer than this are parsed a chunk at a time: the Rust tree of a whole
-# 3 MB file (50,000 links) costs ~160 MiB, a chunk's a few MiB, freed before the next.
-CHUNK_CHARS = 64 * 1024
-# A chunk is read with the reference definitions it may use from elsewhere appended
-# (so `[text][label]` reads as a link there too): first the lines that look like
-# definitions, then, where the parse shows those were not the real ones, the real
-# ones. Past this much appended text the whole text is parsed at once instead.
-MAX_APPENDIX_CHARS = 256 * 1024
-# What may use a reference label: any bracketed text (a superset is harmless).
-_LABEL_USE = re.compile(r"\[((?:[^\[\]\\]|\\.){1,999})\]")
-_DEFINITION_LIKE = re.compile(r"^ {0,3}\[((?:[^\[\]\\]|\\.){1,999})\]:", re.M)
+# Texts longer than this (in characters) are read a chunk at a time.
+CHUNK_CHARS = 1 << 18
+# Events taken from the parser at a time: a parser failure is caught around this call
+# alone, never around the code that reads the events or around a `yield`.
+_BATCH = 128
+# A definition's label, up to its closing bracket (escaped brackets do not close it).
+_LABEL = re.compile(r"\[(?:[^\]\\]|\\.)*\]", re.S)
+# The "> " of a quote or the indent of a list item, where a line goes on inside one.
+_CONTAINER_PREFIX = re.compile(r"\n[ \t>]*")
+# A table's delimiter row ("|---|:-:|"), in a quote or not.
+_DELIMITER_ROW = re.compile(r"[ \t>]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*\r?")
+# In a table row: a link, code span, autolink or tag that a "|" or the row's end cuts,
+# or a URL right before a "|".
+_CUT_IN_ROW = re.compile(r"[\[(`<][^\])`>\n]*(?:\||\n)|://[^\s|]*\|")
+_BLANK_LINE = re.compile(r"\n[ \t>]*\r?(?:\n|$)")
+_BEFORE_DESTINATION = frozenset(" \t\r\n<")
+_NO_DEFINITION = 1 << 62  # byte offset of "the next definition" once none is left
+_NOT_NEWLINE = re.compile(rb"[^\n]")
 
 
 class FastPathFailed(Exception):
-    """The Rust parser failed on a chunk: the rest is for the markdown-it-py path to read."""
+    """The parser failed partway through (odd input): the links yielded before are
+    right, the rest is for the markdown-it-py path to read."""
 
 
-@dataclass
-class _Chunk:
-    first_line: int
-    text: str
-    links: list[RawLink]
-    used: set[str]  # labels it may use that some line may define (found only when one may)
-    defines: set[str]  # labels it defines
-    sees: set[str]  # labels it defines or its appendix defined
+@cache
+def _parser() -> Markdown:
+    """CommonMark + tables, as the markdown-it-py extractor reads it."""
+    import pyromark
+
+    # Not pulldown-cmark's YAML metadata blocks: it takes one anywhere in a text, so two
+    # `---` rules hide what is between them. Front matter is found by `_front_matter_end`.
+    return pyromark.Markdown(options=pyromark.Options.ENABLE_TABLES)
+
+
+def _is_parser_failure(error: BaseException) -> bool:
+    """An exception of the parser's: any Exception, or the PanicException that pyo3
+    turns a Rust panic into (a BaseException)."""
+    return isinstance(error, Exception) or type(error).__name__ == "PanicException"
 
 
 def extract_markdown_fast(text: str, *, chunk_chars: int = CHUNK_CHARS) -> list[RawLink] | None:
@@ -92,168 +93,96 @@ def extract_markdown_fast(text: str, *, chunk_chars: int = CHUNK_CHARS) -> list[
 
 
 def stream_markdown_fast(text: str, *, chunk_chars: int = CHUNK_CHARS) -> Iterator[RawLink] | None:
-    """The links of a Markdown text in document order, yielded a chunk at a time as each
-    chunk is read; None when only the markdown-it-py path can tell.
+    """The links of a Markdown text in document order, yielded as the parser's events
+    are read; None for a text the parser refuses or reads otherwise than markdown-it-py
+    (the markdown-it-py path reads it).
 
-    The iterator raises FastPathFailed if the parser fails on a chunk (odd input):
-    what it yielded before is right, the rest is the markdown-it-py path's to read.
+    The iterator raises FastPathFailed if the parser fails partway (odd input): what it
+    yielded before is right, the rest is the markdown-it-py path's to read.
     """
-    if _might_hold_rejected_scheme(text):
+    front_matter = _front_matter_end(text)
+    # The parser reads the front matter as blank lines, of the same length in bytes.
+    parsed = _blank(text[:front_matter]) + text[front_matter:] if front_matter else text
+    # CommonMark reads NUL as U+FFFD, which pulldown-cmark does not do before it parses.
+    if "\x00" in text or _table_reads_differently(parsed):
         return None
-    return _stream(text, chunk_chars)
-
-
-def _stream(text: str, chunk_chars: int) -> Iterator[RawLink]:
-    if len(text) <= chunk_chars:
-        yield from in_order(_read_or_fail(text, 0, "", set()))
-        return
-    likely = _definition_like(text)
-    # Where the labels some line may define are last (possibly) defined: a chunk that
-    # uses one is final only once the text up to there has been read.
-    possible = _possible_definitions(text)
-    labels: set[str] = set()  # shared by the chunks: the first definition of a label wins
-    real: dict[str, str] = {}  # label -> its first definition, in the chunks read so far
-    before: set[str] = set()  # the labels defined by the chunks already yielded
-    pending: deque[_Chunk] = deque()  # read, waiting for labels defined further on
-    last: RawLink | None = None  # the last link yielded
-    read_up_to = 0  # offset in `text` where the chunks read so far end
-    for first_line, chunk_text in _chunks(text, chunk_chars):
-        read_up_to += len(chunk_text)
-        used = _labels_used(chunk_text) & possible.keys() if possible else set()
-        # Labels the chunk itself seems to define need no copy (if its line is no real
-        # definition, the check in `_final_links` reads the chunk again).
-        borrowed = used & likely.keys()
-        if borrowed:
-            borrowed -= _labels_defined_like(chunk_text)
-        appendix = "".join("\n\n" + likely[label] for label in sorted(borrowed))
-        if len(appendix) > MAX_APPENDIX_CHARS:
-            yield from links_after(in_order(_read_or_fail(text, 0, "", set())), last)
-            return
-        found: list[tuple[str, str]] = []
-        seen_in_appendix: set[str] = set()
-        links = _read_or_fail(chunk_text, first_line, appendix, labels, found, seen_in_appendix)
-        defines = {label for label, _ in found}
-        for label, written in found:
-            real.setdefault(label, written)
-        sees = defines | seen_in_appendix
-        pending.append(_Chunk(first_line, chunk_text, links, used, defines, sees))
-        while pending and all(
-            label in real or possible[label] < read_up_to for label in pending[0].used
-        ):
-            chunk = pending.popleft()
-            final = _final_links(chunk, real, before)
-            if final is None:  # too much to append: the whole text at once
-                yield from links_after(in_order(_read_or_fail(text, 0, "", set())), last)
-                return
-            before |= chunk.defines
-            if final:
-                yield from final
-                last = final[-1]
-
-
-def _final_links(chunk: _Chunk, real: dict[str, str], before: set[str]) -> list[RawLink] | None:
-    """A chunk's links in order, read again if its appendix defined other labels than the
-    text really does (a definition-like line in a paragraph, a definition in a quote);
-    None when the definitions it needs are too long to append."""
-    wanted = chunk.used & (chunk.defines | real.keys())
-    if chunk.used & chunk.sees != wanted:
-        needed = sorted(wanted - chunk.defines)
-        appendix = "".join("\n\n" + real[label] for label in needed)
-        if len(appendix) > MAX_APPENDIX_CHARS:
-            return None
-        chunk.links = _read_or_fail(chunk.text, chunk.first_line, appendix, set(before))
-    return in_order(chunk.links)
-
-
-def _read_or_fail(
-    chunk: str,
-    first_line: int,
-    appendix: str,
-    labels: set[str],
-    definitions: list[tuple[str, str]] | None = None,
-    appendix_labels: set[str] | None = None,
-) -> list[RawLink]:
-    links = _read_chunk(chunk, first_line, appendix, labels, definitions, appendix_labels)
-    if links is None:
-        raise FastPathFailed
-    return links
-
-
-@lru_cache(maxsize=4096)
-def _normalize_reference(label: str) -> str:
-    """A reference label as markdown-it-py compares it (case and spaces folded); cached,
-    as a document uses the same few labels over and over."""
-    from markdown_it.common.utils import normalizeReference
-
-    return normalizeReference(label)
-
-
-def _labels_defined_like(text: str) -> set[str]:
-    return {_normalize_reference(label) for label in _DEFINITION_LIKE.findall(text)}
-
-
-def _labels_used(text: str) -> set[str]:
-    return {_normalize_reference(label) for label in _LABEL_USE.findall(text)}
-
-
-# Any bracketed text followed by ":" may be a definition, also inside quotes and lists.
-_DEFINITION_ANYWHERE = re.compile(r"\[((?:[^\[\]\\]|\\.){1,999})\]:")
-# A label over several lines of a quote: the parser drops the "> " on its next lines.
-_CONTAINER_PREFIX = re.compile(r"\n[ \t>]*")
-
-
-def _possible_definitions(text: str) -> dict[str, int]:
-    """label -> offset of the last place that may define it (a superset of the real ones)."""
-    if "]:" not in text:
-        return {}
-    found: dict[str, int] = {}
-    for match in _DEFINITION_ANYWHERE.finditer(text):
-        label = match.group(1)
-        found[_normalize_reference(label)] = match.start()
-        if "\n" in label:
-            found[_normalize_reference(_CONTAINER_PREFIX.sub("\n", label))] = match.start()
-    return found
-
-
-def _definition_like(text: str) -> dict[str, str]:
-    """label -> the first line that looks like its definition, and the next (a title)."""
-    found: dict[str, str] = {}
-    for match in _DEFINITION_LIKE.finditer(text):
-        label = _normalize_reference(match.group(1))
-        if label not in found:
-            first = text.find("\n", match.end())
-            second = -1 if first < 0 else text.find("\n", first + 1)
-            found[label] = text[match.start() : len(text) if second < 0 else second]
-    return found
-
-
-def _read_chunk(
-    chunk: str,
-    first_line: int,
-    appendix: str,
-    labels: set[str],
-    definitions: list[tuple[str, str]] | None = None,
-    appendix_labels: set[str] | None = None,
-) -> list[RawLink] | None:
-    """The links of one chunk (its tree freed on return), `appendix` parsed after it
-    but not reported. Collects the (label, definition as written) of the chunk's
-    definitions into `definitions` and the labels the appendix defined."""
-    source = chunk + appendix
+    if len(parsed) > chunk_chars:
+        return _chunked(parsed, chunk_chars)
     try:
-        tree = _parser().tree(source)
-    except Exception:  # a parser failure on odd input: the pure-Python path decides
+        parser = _parser()
+        events = parser.events_with_range(parsed)
+        # A definition is written `[label]:`: most texts have none, and skip the pass.
+        found = parser.reference_definitions(parsed).values() if "]:" in parsed else ()
+        # (start, end, destination), smaller than the parser's dicts, where a text has many
+        definitions = [(d["span"]["start"], d["span"]["end"], d["dest"]) for d in found]
+    except BaseException as error:
+        if not _is_parser_failure(error):
+            raise
         return None
-    links: list[RawLink] = []
-    limit = len(chunk.encode()) if appendix else None
-    walker = _Walker(source, links, labels, first_line, limit, definitions, appendix_labels)
-    walker.walk(tree.walk(include_self=False))
-    return links
+    return _Reader(text, definitions).links(events)
 
 
+def _chunked(text: str, chunk_chars: int) -> Iterator[RawLink]:
+    """The links of a long text (front matter blanked), a chunk at a time.
+
+    The definitions of every chunk are read first (the parser's block pass alone), so
+    that a chunk using a label defined in another is read with a definition of it
+    appended (what it points to does not matter: a reference-style link is reported at
+    its definition, and only needs to read as a link, not as text with a bare URL).
+    """
+    parser = _parser()
+    pieces = list(_chunks(text, chunk_chars))  # (first line, start, end): offsets only
+    first: dict[str, str] = {}  # folded label -> the label as its first definition has it
+    owned: list[list[tuple[int, int, str]]] = []  # each chunk's definitions that count
+    defines: list[set[str]] = []  # the folded labels each chunk defines
+    for _, start, end in pieces:
+        found: dict[str, Any] = {}
+        if "]:" in text[start:end]:
+            found = _guarded(parser.reference_definitions, text[start:end])
+        counted, labels = [], set()
+        for label, definition in found.items():
+            folded = _fold(label)
+            labels.add(folded)
+            if folded not in first:  # the first definition of a label wins
+                first[folded] = label
+                span = definition["span"]
+                counted.append((span["start"], span["end"], definition["dest"]))
+        owned.append(sorted(counted))
+        defines.append(labels)
+    for index, (first_line, start, end) in enumerate(pieces):
+        chunk = text[start:end]
+        appendix = ""
+        if first:
+            used = {_fold(label) for label in _LABEL_USE.findall(chunk)}
+            borrowed = sorted((used & first.keys()) - defines[index])
+            appendix = "".join(f"\n\n[{first[label]}]: #" for label in borrowed)
+        events = _guarded(parser.events_with_range, chunk + appendix)
+        reader = _Reader(
+            chunk, owned[index], first_line=first_line, limit=len(chunk.encode())
+        )
+        yield from reader.links(events)
+
+
+def _guarded(call: Any, text: str) -> Any:
+    """A parser call, its failure (a Rust panic included) as FastPathFailed."""
+    try:
+        return call(text)
+    except BaseException as error:
+        if not _is_parser_failure(error):
+            raise
+        raise FastPathFailed from error
+
+
+def _fold(label: str) -> str:
+    """A reference label as labels are matched: case and runs of spaces folded."""
+    return " ".join(label.split()).casefold()
+
+
+# What may use a reference label: any bracketed text (a superset is harmless).
+_LABEL_USE = re.compile(r"\[((?:[^\[\]\\]|\\.){1,999})\]")
 _BULLET = re.compile(r"([-*+])[ \t]+\S")
 _ATX_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 _FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})")
-_FRONT_MATTER_END = re.compile(r"^---[ \t]*$", re.M)
 # HTML blocks that a blank line does not end (CommonMark kinds 1-5): opener -> end marker.
 _RAW_HTML_OPEN = re.compile(
     r" {0,3}(?:<(script|pre|style|textarea)(?=[\s>]|$)|(<!--)|(<\?)|(<!\[CDATA\[)|(<![A-Za-z]))",
@@ -264,23 +193,17 @@ _RAW_HTML_ENDS = (None, None, "-->", "?>", "]]>", ">")
 _MAY_OPEN_BLOCK = re.compile(r"^ {0,3}(?:```|~~~|<)", re.M)
 
 
-def _chunks(text: str, chunk_chars: int) -> Iterator[tuple[int, str]]:
-    """(0-based first line, chunk) covering `text`, each chunk about `chunk_chars` long.
+def _chunks(text: str, chunk_chars: int) -> Iterator[tuple[int, int, int]]:
+    """(0-based first line, start, end) of chunks covering `text`, each about
+    `chunk_chars` long (front matter is blank here: no rule for it).
 
-    A chunk ends only where every block has ended, outside fenced code, raw HTML
-    and front matter: before a line in column 1 that follows a blank line, an ATX
-    heading in column 1, or a bullet in column 1 right after a line with the same
-    bullet in column 1 (a list split in two changes no link). So each chunk reads
-    as it does in the whole text, but for references to definitions elsewhere.
+    A chunk ends only where every block has ended, outside fenced code and raw HTML:
+    before a line in column 1 that follows a blank line, an ATX heading in column 1,
+    or a bullet in column 1 right after a line with the same bullet in column 1 (a list
+    split in two changes no link). So each chunk reads as it does in the whole text,
+    but for references to definitions elsewhere.
     """
-    if len(text) <= chunk_chars:
-        yield 0, text
-        return
-    position = 0
-    if text.startswith("---"):  # front matter: never split inside it
-        end = _FRONT_MATTER_END.search(text, 3)
-        position = len(text) if end is None else end.end()
-    start, start_line, line_number = 0, 0, text.count("\n", 0, position)
+    position = start = start_line = line_number = 0
     fence: str | None = None  # the opening fence while inside fenced code
     html_end: str | None = None  # the end marker while inside a raw HTML block
     after_blank = False
@@ -322,17 +245,18 @@ def _chunks(text: str, chunk_chars: int) -> Iterator[tuple[int, str]]:
             bullet = _BULLET.match(line)
             marker = bullet.group(1) if bullet is not None else None
             if position - start >= chunk_chars and (
-                (after_blank and line[:1] not in " \t")
+                # a line in column 1 after a blank one ("\r" alone is blank too)
+                (after_blank and line[:1] not in " \t" and line.strip())
                 or (marker is not None and marker == previous_marker)
                 or _ATX_HEADING.match(line)
             ):
-                yield start_line, text[start:position]
+                yield start_line, start, position
                 start, start_line = position, line_number
             fence, html_end = _opened_block(line)
             after_blank = not line.strip()
             previous_marker = marker
         position, line_number = stop + 1, line_number + 1
-    yield start_line, text[start:]
+    yield start_line, start, len(text)
 
 
 def _opened_block(line: str) -> tuple[str | None, str | None]:
@@ -358,287 +282,387 @@ def _raw_html_closed(line: str, end: str, start: int) -> bool:
     return end in line[start:]
 
 
-def _might_hold_rejected_scheme(text: str) -> bool:
-    lowered = text.lower()
-    if not any(hint in lowered for hint in _REJECTED_HINTS):
-        return False
-    return _REJECTED_SCHEME.search(text) is not None
+def _table_reads_differently(text: str) -> bool:
+    """Whether a table right after a line of a paragraph has a link, code span or tag
+    that a "|" or a row's end cuts, or a URL right before a "|". GFM (and markdown-it-py)
+    let a table interrupt a paragraph; pulldown-cmark reads its lines as the paragraph's
+    text, where neither cuts anything: the same links but for those, which only the
+    markdown-it-py path reads right."""
+    pipe = text.find("|")
+    while pipe >= 0:  # each line with a "|" that may be a delimiter row
+        row_start = text.rfind("\n", 0, pipe) + 1
+        row_end = text.find("\n", pipe)
+        row_end = len(text) if row_end < 0 else row_end
+        pipe = text.find("|", row_end)
+        if row_start < 2 or _DELIMITER_ROW.fullmatch(text, row_start, row_end) is None:
+            continue
+        header_start = text.rfind("\n", 0, row_start - 1) + 1
+        if header_start == 0 or "|" not in text[header_start : row_start - 1]:
+            continue
+        blank = _BLANK_LINE.search(text, row_end)
+        table_end = len(text) if blank is None else blank.start()
+        pipe = text.find("|", table_end)  # the table's rows are no delimiter rows
+        before = text[text.rfind("\n", 0, header_start - 1) + 1 : header_start - 1]
+        if before.strip(" \t>\r") and _CUT_IN_ROW.search(text, header_start, table_end):
+            return True  # not after a blank line, where it is a table for every parser
+    return False
 
 
-class _Source:
-    """The text, its Rust byte offsets as character offsets, and (line, column) places."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.index = LineIndex(text)
-        self._ascii = text.isascii()
-        if not self._ascii:
-            data = text.encode("utf-8")
-            self._data = data
-            self._byte_starts = [0] + [match.end() for match in re.finditer(b"\n", data)]
-
-    def char(self, byte_offset: int) -> int:
-        if self._ascii:
-            return byte_offset
-        line = bisect.bisect_right(self._byte_starts, byte_offset) - 1
-        head = self._data[self._byte_starts[line] : byte_offset]
-        return self.index.offset(line + 1) + len(head.decode("utf-8", errors="replace"))
-
-    def span(self, node: Node) -> tuple[int, int] | None:
-        srcmap = node.srcmap
-        return None if srcmap is None else self.char_span(srcmap)
-
-    def char_span(self, srcmap: tuple[int, int]) -> tuple[int, int]:
-        if self._ascii:
-            return srcmap
-        start, end = srcmap
-        return self.char(start), self.char(end)
+def _front_matter_end(text: str) -> int:
+    """Where a text's front matter ends (0: it has none), as mdit-py-plugins' front matter
+    plugin reads it: a first line of 3 or more "-", up to a line of as many "-" or more
+    (indented 3 spaces at most) or of "...", with only spaces after them."""
+    if not text.startswith("---"):
+        return 0
+    opening = text.find("\n")
+    if opening < 0:
+        return 0
+    markers = opening - len(text[:opening].lstrip("-"))
+    position = opening + 1
+    while position < len(text):
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        line = text[position:end].removesuffix("\r")
+        if line.startswith("...") and not line[3:].strip(" \t"):
+            return end
+        content = line.lstrip(" \t")
+        if content.startswith("-") and _indent(line[: len(line) - len(content)]) < 4:
+            dashes = len(content) - len(content.lstrip("-"))
+            if dashes >= markers and not content[dashes:].strip(" \t"):
+                return end
+        position = end + 1
+    return 0  # never closed: no front matter
 
 
-class _Walker:
-    """Reads the tree's nodes in document order (a flat walk: each Node attribute read
-    crosses into Rust, so nodes are looked at once and only as much as needed)."""
+def _indent(whitespace: str) -> int:
+    """The columns that leading spaces and tabs take (a tab stops at a multiple of 4)."""
+    column = 0
+    for character in whitespace:
+        column = column + 4 - column % 4 if character == "\t" else column + 1
+    return column
+
+
+def _blank(text: str) -> str:
+    """`text` as spaces and its line breaks, as long in UTF-8 bytes as it is."""
+    return _NOT_NEWLINE.sub(b" ", text.encode()).decode()
+
+
+class _Reader:
+    """Turns the parser's events into links, in document order."""
 
     def __init__(
         self,
         text: str,
-        links: list[RawLink],
-        labels: set[str],
+        definitions: list[tuple[int, int, str]],
+        *,
         first_line: int = 0,
-        limit: int | None = None,
-        definitions: list[tuple[str, str]] | None = None,
-        appendix_labels: set[str] | None = None,
+        limit: int = _NO_DEFINITION,
     ) -> None:
-        self.source = _Source(text)
-        self._line_starts = self.source.index.starts
         self.text = text
-        self.links = links
-        self._labels = labels
-        self._first_line = first_line  # the chunk's place in the whole text
-        self._limit = limit  # byte offset where the appended definitions start
-        self._definitions = definitions  # collects (label, definition as written)
-        self._appendix_labels = appendix_labels  # collects the labels the appendix defined
-        # Text before this byte offset is a link's text, an image's alt or code: no bare URLs.
-        self._quiet_until = 0
-        self._run: list[Node] = []  # adjacent text nodes: one text, as markdown-it-py joins them
-        self._run_start = self._run_end = -1  # the run's byte range
-
-    def walk(self, nodes: Iterable[Node]) -> None:
-        """Reads every node in document order (what it looks up is held in locals: the
-        loop runs for every node of the text)."""
-        handlers, text_names, limit = _HANDLERS, _TEXT, self._limit
-        for node in nodes:
-            if limit is not None:
-                srcmap = node.srcmap
-                if srcmap is not None and srcmap[0] >= limit:
-                    self._appended(node)
-                    continue
-            name = node.name
-            if name in text_names:
-                self._text(node)
-                continue
-            if self._run:
-                self.end_run()
-            handler = handlers.get(name)
-            if handler is not None:
-                handler(self, node)
-        self.end_run()
-
-    def _appended(self, node: Node) -> None:
-        """An appended definition: reported where it is written, only noted here."""
-        if self._appendix_labels is not None and node.name == "definition":
-            self._appendix_labels.add(_normalize_reference(str(node.meta.get("label", ""))))
+        # Events starting at or past this byte offset are of appended definitions.
+        self._limit = limit
+        # The last place asked for: places are found from there (they mostly grow),
+        # with no index of the lines of a text that may be long.
+        self._offset = self._line_start = 0
+        self._line = 1 + first_line  # a chunk's first line in the whole text
+        self._ascii = text.isascii()
+        self._data = b"" if self._ascii else text.encode()
+        self._byte = self._char = 0  # the last byte offset turned into characters
+        # Definitions produce no event: each is reported before the first event after it.
+        self._definitions = definitions
+        self._next_definition = 0
+        self.containers = 0  # block quotes and list items open
+        self.in_table = False
 
     def place(self, offset: int) -> tuple[int, int]:
-        """(line, column) in the whole text (LineIndex.position, inlined: once per link)."""
-        starts = self._line_starts
-        line = bisect.bisect_right(starts, offset) - 1
-        return line + 1 + self._first_line, offset - starts[line] + 1
-
-    def _quiet(self, node: Node) -> None:
-        if node.srcmap is not None:
-            self._quiet_until = max(self._quiet_until, node.srcmap[1])
-
-    def _text(self, node: Node) -> None:
-        srcmap = node.srcmap
-        if srcmap is None or srcmap[0] < self._quiet_until:
-            if self._run:
-                self.end_run()
-            return
-        if srcmap[0] != self._run_end:
-            if self._run:
-                self.end_run()
-            self._run_start = srcmap[0]
-        self._run.append(node)
-        self._run_end = srcmap[1]
-
-    def end_run(self) -> None:
-        """Bare URLs in a run of text, found in the decoded text, placed in the source."""
-        run, self._run = self._run, []
-        if not run:
-            return
-        cursor, end = self.source.char_span((self._run_start, self._run_end))
-        self._run_end = -1
-        written = self.text[cursor:end]
-        # "://" can only be in the decoded text if written so, or with an escape or entity.
-        if "://" not in written and "&" not in written and "\\" not in written:
-            return
-        content = "".join(str(node.meta.get("content", "")) for node in run)
-        for _, url in find_bare_urls(content):
-            offset = self.text.find(url, cursor, end)
-            if offset >= 0:  # not found: written with escapes or entities
-                cursor = offset + len(url)
-            line, column = self.place(offset if offset >= 0 else cursor)
-            self.links.append(RawLink(url, line, column, "bare-url"))
-
-    def _destination(
-        self, span: tuple[int, int], label_end: int, opener: str
-    ) -> tuple[str, int] | None:
-        """(destination, offset) read from the source after `opener` ("](" or "]:")."""
-        end = span[1]
-        found = self.text.find(opener, label_end, end)
-        if found < 0:
-            return None
-        position = found + len(opener)
-        crossed_line = False
-        while position < end and self.text[position] in " \t\n":
-            crossed_line = crossed_line or self.text[position] == "\n"
-            position += 1
-        if crossed_line:  # a container's prefix ("> " in a quote) starts the next line
-            while position < end and self.text[position] in " \t>":
-                position += 1
-        plain = _PLAIN_DESTINATION.match(self.text, position, end)
-        if plain is not None:
-            return plain.group(0), position
-        from markdown_it.helpers import parseLinkDestination
-
-        result = parseLinkDestination(self.text, position, end)
-        if not result.ok or not result.str:
-            return None
-        return result.str, position + (1 if self.text.startswith("<", position) else 0)
-
-    def _label_end(self, children: Sequence[Node], span: tuple[int, int], opening: int) -> int:
-        """Where a link's label ends: after its last child (which may contain brackets)."""
-        for child in reversed(children):
-            child_span = self.source.span(child)
-            if child_span is not None:
-                return child_span[1]
-        return span[0] + opening
-
-    def _link(self, node: Node) -> None:
-        srcmap = node.srcmap
-        if srcmap is None:
-            return
-        self._quiet_until = max(self._quiet_until, srcmap[1])
-        span = self.source.char_span(srcmap)
-        start, end = span
-        text = self.text
-        if text[end - 1] != ")":
-            return  # a reference-style link: reported at its definition
-        label = self._plain_label(span)
-        if label is not None:  # most labels: read from the source, no child nodes needed
-            found = self._destination(span, start + 1 + len(label), "](")
-            label = label.strip()
+        """(line, column) of a character offset."""
+        text, last = self.text, self._offset
+        if offset >= last:
+            newlines = text.count("\n", last, offset)
+            if newlines:
+                self._line += newlines
+                self._line_start = text.rfind("\n", last, offset) + 1
         else:
-            children = node.children
-            found = self._destination(span, self._label_end(children, span, 1), "](")
-            label = _label_text(children)
-        if found is None:
+            newlines = text.count("\n", offset, last)
+            if newlines:
+                self._line -= newlines
+                self._line_start = text.rfind("\n", 0, offset) + 1
+        self._offset = offset
+        return self._line, offset - self._line_start + 1
+
+    def char(self, offset: int) -> int:
+        """The character offset of a byte offset (pulldown-cmark counts UTF-8 bytes).
+        Offsets mostly grow, so only the bytes since the last one are decoded."""
+        if self._ascii:
+            return offset
+        if offset >= self._byte:
+            self._char += len(self._data[self._byte : offset].decode())
+        else:
+            self._char -= len(self._data[offset : self._byte].decode())
+        self._byte = offset
+        return self._char
+
+    def _batches(self, events: Iterator[Any]) -> Iterator[list[Any]]:
+        while True:
+            try:
+                batch = list(islice(events, _BATCH))
+            except BaseException as error:
+                if not _is_parser_failure(error):
+                    raise
+                raise FastPathFailed from error
+            if not batch:
+                return
+            yield batch
+
+    def links(self, events: Iterator[Any]) -> Iterator[RawLink]:
+        """Every link, yielded a batch of events at a time. One loop over all the
+        events, so what it looks up is held in locals; rarer events go to methods."""
+        definitions = self._definitions
+        next_definition = definitions[0][0] if definitions else _NO_DEFINITION
+        run: list[str] = []  # adjacent text: one text, as markdown-it-py joins it
+        run_starts: list[int] = []  # where each piece of it starts
+        run_end = 0
+        frames: list[list[Any]] = []  # open links and images: [tag, start, label parts]
+        # Inside an image, or a table row GFM reads as code, nothing is a link (an
+        # image's description is plain text): how many of these are open.
+        hidden = 0
+        in_code = False  # in a code block: its text is never read
+        code_row = False  # in a table row GFM reads as code
+        html: list[str] | None = None  # the text of the HTML block being read
+        html_start = 0
+        label_end = -1  # end of the last event in the open link's label (-1: none yet)
+        limit = self._limit
+        for batch in self._batches(events):
+            out: list[RawLink] = []
+            for event, span in batch:
+                start = span["start"]
+                if start >= limit:
+                    break  # the definitions appended to a chunk: read, not reported
+                if start > next_definition:
+                    next_definition = self._definitions_before(start, out)
+                if event.__class__ is str:  # SoftBreak, HardBreak, Rule
+                    if run:
+                        self._bare(run, run_starts, run_end, out)
+                        run, run_starts = [], []
+                    label_end = span["end"]
+                    continue
+                content = event.get("Text")
+                if content is not None:
+                    label_end = span["end"]
+                    if frames:
+                        if not hidden:  # a link's text, not an image's alt inside it
+                            frames[-1][2].append(content)
+                    elif html is not None:
+                        html.append(content)  # the indent before the block's first tag
+                    elif not in_code:
+                        run.append(content)
+                        run_starts.append(start)
+                        run_end = span["end"]
+                    continue
+                if run:
+                    self._bare(run, run_starts, run_end, out)
+                    run, run_starts = [], []
+                tag = event.get("Start")
+                if tag is not None:
+                    if tag.__class__ is dict:
+                        if "Link" in tag or "Image" in tag:
+                            frames.append([tag, start, []])
+                            if "Image" in tag:
+                                hidden += 1
+                            label_end = -1
+                            continue
+                        if "CodeBlock" in tag:
+                            in_code = True
+                        else:
+                            self._enter(tag)
+                    elif tag == "HtmlBlock":
+                        html, html_start = [], start
+                    elif tag == "TableRow" and self._row_is_code(start):
+                        code_row, in_code = True, True
+                        hidden += 1
+                    else:
+                        self._enter(tag)
+                    label_end = span["end"]
+                    continue
+                tag = event.get("End")
+                if tag is not None:
+                    if tag == "Link" or tag == "Image":
+                        opened, link_start, label = frames.pop()
+                        if tag == "Image":
+                            hidden -= 1
+                        if not hidden:
+                            self._link(opened, link_start, span["end"], label_end, label, out)
+                    elif tag == "CodeBlock":
+                        in_code = False
+                    elif tag == "HtmlBlock" and html is not None:
+                        self._html("".join(html), html_start, inline=False, out=out)
+                        html = None
+                    elif tag == "TableRow" and code_row:
+                        code_row, in_code = False, False
+                        hidden -= 1
+                    else:
+                        self._leave(tag)
+                    label_end = span["end"]
+                    continue
+                label_end = span["end"]
+                if frames and not hidden:
+                    code = event.get("Code")
+                    if code is not None:
+                        frames[-1][2].append(code)  # code in a link's text is its text
+                        continue
+                html_inline = event.get("InlineHtml")
+                if html_inline is not None and not hidden:
+                    self._html(html_inline, start, inline=True, out=out)
+                elif html is not None:
+                    block_html = event.get("Html")
+                    if block_html is not None:
+                        html.append(block_html)
+            if out:
+                yield from out
+        out = []
+        if run:
+            self._bare(run, run_starts, run_end, out)
+        self._definitions_before(_NO_DEFINITION, out)
+        yield from out
+
+    def _enter(self, tag: Any) -> None:
+        """A block opens: counts the quotes and list items, and tables, it is inside."""
+        if tag == "Item" or (tag.__class__ is dict and "BlockQuote" in tag):
+            self.containers += 1
+        elif tag.__class__ is dict and "Table" in tag:
+            self.in_table = True
+
+    def _leave(self, tag: Any) -> None:
+        if tag == "Item" or (tag.__class__ is dict and "BlockQuote" in tag):
+            self.containers -= 1
+        elif tag == "Table":
+            self.in_table = False
+
+    def _row_is_code(self, start_byte: int) -> bool:
+        """Whether a table row starts 4 columns in: in GFM (and markdown-it-py) that ends
+        the table and opens indented code, where pulldown-cmark reads a row. Only outside
+        quotes and lists, where the indent is the line's own."""
+        if self.containers:
+            return False
+        start = self.char(start_byte)
+        indent = self.text[self.text.rfind("\n", 0, start) + 1 : start]
+        return not indent.strip(" \t") and _indent(indent) >= 4
+
+    def _bare(self, run: list[str], starts: list[int], end: int, out: list[RawLink]) -> None:
+        """Bare URLs in a run of text, found in the decoded text, placed in the source."""
+        content = run[0] if len(run) == 1 else "".join(run)
+        if "://" not in content:
             return
-        written, offset = found
-        line, column = self.place(offset)
-        self.links.append(RawLink(written, line, column, "markdown-link", label or None))
+        cursor, stop = self.char(starts[0]), self.char(end)
+        text = self.text
+        for found, url in find_bare_urls(content):
+            offset = text.find(url, cursor, stop)
+            if offset >= 0:
+                cursor = offset + len(url)
+            else:  # written with escapes or entities: where its first character is written
+                offset = self._written_at(run, starts, found)
+            line, column = self.place(offset)
+            out.append(RawLink(url, line, column, "bare-url"))
 
-    def _plain_label(self, span: tuple[int, int]) -> str | None:
-        """The label of `[label](...)` when it is plain text, as written (else None)."""
-        close = self.text.find("]", span[0] + 1, span[1])
-        label = self.text[span[0] + 1 : close]
-        if close < 0 or _MARKUP_IN_LABEL.search(label) or self.text[close + 1] != "(":
-            return None
-        return label
+    def _written_at(self, run: list[str], starts: list[int], offset: int) -> int:
+        """The source offset of a character of a run's decoded text: inside the piece of
+        text that holds it, if that piece is written as decoded, else at the piece."""
+        for content, start in zip(run, starts, strict=True):
+            if offset < len(content):
+                at = self.char(start)
+                return at + offset if self.text.startswith(content, at) else at
+            offset -= len(content)
+        return self.char(starts[-1])
 
-    def _image(self, node: Node) -> None:
-        self._quiet(node)
-        span = self.source.span(node)
-        if span is None or self.text[span[1] - 1] != ")":
-            return
-        label_end = self._label_end(node.children, span, 2)
-        found = self._destination(span, label_end, "](")
-        if found is None:
-            return
-        written, offset = found
-        line, column = self.place(offset)
-        alt = self.text[span[0] + 2 : self.text.find("](", label_end, span[1])]
-        self.links.append(RawLink(written, line, column, "markdown-image", alt or None))
-
-    def _autolink(self, node: Node) -> None:
-        self._quiet(node)
-        span = self.source.span(node)
-        if span is None:
-            return
-        address = self.text[span[0] + 1 : span[1] - 1]
-        written = address if _URI_AUTOLINK.match(address) else f"mailto:{address}"
-        line, column = self.place(span[0] + 1)
-        self.links.append(RawLink(written, line, column, "markdown-autolink", address or None))
-
-    def _html(self, node: Node, *, inline: bool) -> None:
-        span = self.source.span(node)
-        content = node.meta.get("content")
-        if span is None or not isinstance(content, str):
-            return
-        line, column = self.place(span[0])
-        self.links.extend(
-            extract_html(content, line_offset=line - 1, column_offset=column - 1 if inline else 0)
-        )
-
-    def _html_inline(self, node: Node) -> None:
-        self._html(node, inline=True)
-
-    def _html_block(self, node: Node) -> None:
-        self._html(node, inline=False)
-
-    def _definition(self, node: Node) -> None:
-        span = self.source.span(node)
-        label = _normalize_reference(str(node.meta.get("label", "")))
-        if span is not None and self._definitions is not None:
-            # what makes the label defined elsewhere (its target is reported here):
-            # the label as written, outside any quote or list it sits in
-            as_written = _LABEL_USE.match(self.text, span[0])
-            if as_written is not None and "\n" not in as_written.group(0):
-                self._definitions.append((label, as_written.group(0) + ": #"))
+    def _link(
+        self,
+        opened: dict[str, Any],
+        start_byte: int,
+        end_byte: int,
+        label_end_byte: int,
+        label: list[str],
+        out: list[RawLink],
+    ) -> None:
+        """A link or image that just closed; reference-style ones are reported at
+        their definition."""
+        image = "Image" in opened
+        data = opened["Image"] if image else opened["Link"]
+        kind = data["link_type"]
+        start = self.char(start_byte)
+        if kind == "Inline":
+            destination = data["dest_url"]
+            if not destination:
+                return
+            opening = 2 if image else 1  # "![" or "["
+            after_label = start + opening if label_end_byte < 0 else self.char(label_end_byte)
+            end = self.char(end_byte)
+            close = self.text.find("](", after_label, end)
+            if close < 0:
+                return
+            line, column = self.place(self._destination_start(close + 2, end))
+            if image:
+                alt = self.text[start + 2 : close]
+                if "\n" in alt:  # its lines as the quote or list holds them, "\r\n" as "\n"
+                    alt = alt.replace("\r\n", "\n")
+                    if self.containers:
+                        alt = _CONTAINER_PREFIX.sub("\n", alt)
+                out.append(RawLink(destination, line, column, "markdown-image", alt or None))
             else:
-                self._definitions.append((label, self.text[span[0] : span[1]]))
-        if span is None or label in self._labels:
-            return  # the first definition of a label wins
-        self._labels.add(label)
-        found = self._destination(span, span[0], "]:")
-        if found is None:
+                text = "".join(label).strip()
+                out.append(RawLink(destination, line, column, "markdown-link", text or None))
+        elif kind == "Autolink" or kind == "Email":
+            # As written: the parser may decode entities an autolink keeps
+            address = self.text[start + 1 : self.char(end_byte) - 1]
+            if self.in_table:  # in a table cell, "\|" is "|" before anything else is read
+                address = address.replace("\\|", "|")
+            written = address if kind == "Autolink" else f"mailto:{address}"
+            line, column = self.place(start + 1)
+            out.append(RawLink(written, line, column, "markdown-autolink", address or None))
+
+    def _destination_start(self, position: int, end: int) -> int:
+        """Where a destination starts, from just after the `](` or `]:` before it:
+        past spaces, one line break with the next line's container prefix ("> " in a
+        quote), and the `<` of a destination written `<...>`."""
+        text = self.text
+        if text[position : position + 1] not in _BEFORE_DESTINATION:
+            return position  # most destinations: right after the `](`
+        while position < end and text[position] in " \t":
+            position += 1
+        if text.startswith("\r\n", position, end):
+            position += 1
+        if position < end and text[position] == "\n":
+            position += 1
+            while position < end and text[position] in " \t>":
+                position += 1
+        if position < end and text[position] == "<":
+            position += 1
+        return position
+
+    def _html(self, content: str, start_byte: int, *, inline: bool, out: list[RawLink]) -> None:
+        line, column = self.place(self.char(start_byte))
+        # A block's columns count from its lines' start, as the markdown-it-py path has them.
+        column_offset = column - 1 if inline else 0
+        out.extend(extract_html(content, line_offset=line - 1, column_offset=column_offset))
+
+    def _definitions_before(self, offset: int, out: list[RawLink]) -> int:
+        """Reports the definitions that start before a byte offset; returns where the
+        next one starts."""
+        definitions = self._definitions
+        index = self._next_definition
+        while index < len(definitions) and definitions[index][0] < offset:
+            self._definition(*definitions[index], out)
+            index += 1
+        self._next_definition = index
+        return definitions[index][0] if index < len(definitions) else _NO_DEFINITION
+
+    def _definition(
+        self, start_byte: int, end_byte: int, destination: str, out: list[RawLink]
+    ) -> None:
+        if not destination:
             return
-        written, offset = found
-        line, column = self.place(offset)
-        self.links.append(RawLink(written, line, column, "markdown-reference"))
-
-
-# Code blocks, fences and front matter have no handler (and no children): never read.
-_HANDLERS: dict[str, Callable[[_Walker, Node], None]] = {
-    "link": _Walker._link,
-    "image": _Walker._image,
-    "autolink": _Walker._autolink,
-    "code_inline": _Walker._quiet,
-    "html_inline": _Walker._html_inline,
-    "html_block": _Walker._html_block,
-    "definition": _Walker._definition,
-}
-
-
-def _label_text(nodes: Sequence[Node]) -> str:
-    """A link's text: its text and code, not the alt text of images inside it."""
-    return "".join(_text_parts(nodes)).strip()
-
-
-def _text_parts(nodes: Sequence[Node]) -> Iterator[str]:
-    for node in nodes:
-        if node.name in _TEXT:
-            yield str(node.meta.get("content", ""))
-        elif node.name != "image":
-            yield from _text_parts(node.children)
+        start, end = self.char(start_byte), self.char(end_byte)
+        label = _LABEL.match(self.text, start, end)
+        if label is None or not self.text.startswith(":", label.end()):
+            return
+        line, column = self.place(self._destination_start(label.end() + 1, end))
+        out.append(RawLink(destination, line, column, "markdown-reference"))
