@@ -227,57 +227,8 @@ def test_markdown_long_text_agrees_with_markdown_it_py_in_document_order() -> No
     assert list(extract_links("markdown", text)) == fast
 
 
-@pytest.mark.parametrize("chunk_chars", [40, 500, 4000])
-@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
-def test_markdown_read_in_chunks_finds_what_the_whole_text_gives(
-    chunk_chars: int, newline: str
-) -> None:
-    """Labels used in one chunk and defined in another still read as links (so the
-    URL written as a link's text is no bare URL), the first definition of a label wins
-    across chunks, and no block is cut (fences, comments, <pre>, indented code)."""
-    from citecheck.links.extract.markdown_fast import _chunks, extract_markdown_fast
-
-    text = _long_markdown().replace("\n", newline)
-    whole = extract_markdown_fast(text, chunk_chars=len(text))
-    chunked = extract_markdown_fast(text, chunk_chars=chunk_chars)
-    assert whole is not None and len(whole) > 1000
-    assert len(list(_chunks(text, chunk_chars))) > 5  # really split
-    assert chunked == whole
-
-
-def test_markdown_chunks_cover_the_text_and_never_split_a_block() -> None:
-    from citecheck.links.extract.markdown_fast import _chunks
-
-    text = _long_markdown()
-    chunks = list(_chunks(text, 40))
-    assert [start for _, start, _ in chunks[1:]] == [end for _, _, end in chunks[:-1]]
-    assert chunks[0][1] == 0 and chunks[-1][2] == len(text)
-    for first_line, start, end in chunks:
-        chunk = text[start:end]
-        assert text.count("\n", 0, start) == first_line
-        assert chunk.count("```") % 2 == 0
-        assert chunk.count("<!--") == chunk.count("-->")
-        assert chunk.count("<pre>") == chunk.count("</pre>")
-
-
-def test_a_chunk_starting_at_a_blank_crlf_line_keeps_its_list_item() -> None:
-    """After "1. item" and blank lines, a line indented 4 goes on in the item (a
-    paragraph, its links read); a chunk must not start at the blank "\r" line before
-    it, where the line would read as indented code."""
-    from citecheck.links.extract.markdown_fast import extract_markdown_fast
-
-    block = "1. item\r\n\r\n\r\n    [in the item](https://item.example/{n})\r\n\r\n"
-    text = "".join(block.format(n=n) for n in range(40))
-    chunked = extract_markdown_fast(text, chunk_chars=10)  # due at the second blank line
-    assert chunked is not None
-    assert [raw.written for raw in chunked] == [f"https://item.example/{n}" for n in range(40)]
-
-
-def test_a_long_text_is_given_to_the_parser_a_chunk_at_a_time(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Memory stays flat: the parser never holds more than a chunk (and the
-    definitions appended to it), however long the text."""
+def _windows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the texts handed to the parser for their events (one per window)."""
     import citecheck.links.extract.markdown_fast as markdown_fast
 
     real = markdown_fast._parser()
@@ -289,13 +240,96 @@ def test_a_long_text_is_given_to_the_parser_a_chunk_at_a_time(
             return real.events_with_range(text)
 
         def reference_definitions(self, text: str) -> object:
-            given.append(len(text))
             return real.reference_definitions(text)
 
     monkeypatch.setattr(markdown_fast, "_parser", Spy)
+    return given
+
+
+@pytest.mark.parametrize("chunk_chars", [1, 40, 500, 4000])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_markdown_read_in_windows_finds_what_the_whole_text_gives(
+    chunk_chars: int, newline: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Labels used in one window and defined in another still read as links (so the
+    URL written as a link's text is no bare URL), the first definition of a label wins
+    across windows, and no block is cut (fences, comments, <pre>, indented code)."""
+    from citecheck.links.extract.markdown_fast import extract_markdown_fast
+
+    text = _long_markdown().replace("\n", newline)
+    whole = extract_markdown_fast(text, chunk_chars=len(text))
+    windows = _windows(monkeypatch)
+    chunked = extract_markdown_fast(text, chunk_chars=chunk_chars)
+    assert whole is not None and len(whole) > 1000
+    assert len(windows) > 5  # really read in windows
+    assert chunked == whole
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a comment, a processing instruction, CDATA and a declaration each end at
+        # their own marker, not at another kind's (nothing in them is a link)
+        "Intro\n\n<!--\nOld:\n<script src='old.js'></script>\n\n[Old](https://old.example/)\n-->\n\n"
+        "[New](https://new.example/)\n",
+        "<?php\n\n[in](https://php.example/)\n?>\n\n[out](https://out.example/)\n",
+        "<![CDATA[\n\n[in](https://cdata.example/)\n]]>\n\n[out](https://out.example/)\n",
+        "<!DOCTYPE html\n\n[in](https://doctype.example/)>\n\n[out](https://out.example/)\n",
+        # HTML blocks that a blank line ends, with lines that look like headings and items
+        "<div>\nxx\n# [x](https://a.example/)\n</div>\n\n[after](https://after.example/)\n",
+        "<custom-tag>\n- a\n- [x](https://a.example/)\n</custom-tag>\n",
+        "<div>\n```\n</div>\n\ntext\n\n```\ncode\n\n[x](https://in-code.example/)\n```\n",
+        # fences: opened in a list item, with a backtick in the info string, closed by
+        # a line with a no-break space after it
+        "- ```\n  code\n  ```\n\ntext\n\n```\ncode\n\n[x](https://in-code.example/)\n```\n",
+        "```js`x\n\n```\n\n[x](https://in-code.example/)\n```\n",
+        "```\ncode\n```\u00a0\n\n[x](https://in-code.example/)\n```\n",
+        # a line of a no-break space is no blank line
+        "[foo\n\u00a0\nbar](https://x.example/)\n",
+        # a window ending in an unclosed block, with a label defined elsewhere
+        "[lab]: https://def.example/\n\nfiller\n\n<pre>\n"
+        "<a href='https://h.example/'>x</a> [lab]\n",
+        "[foo]: https://def.example\n\nfiller\n\n[see https://x.example][foo]\n\n```\ncode\n",
+        # a label over two lines of a quote, defined in another window
+        "> [see https://x.example][foo\n> bar]\n\nfiller\n\n[foo bar]: https://def.example/\n",
+        # labels that differ by a no-break space are two labels
+        "[a b]: https://one.example/\n\nfiller\n\n[a\u00a0b]: https://two.example/\n\n"
+        "[a b] [a\u00a0b]\n",
+    ],
+)
+def test_markdown_windows_never_start_inside_a_block(text: str) -> None:
+    from citecheck.links.extract.markdown_fast import extract_markdown_fast
+
+    whole = extract_markdown_fast(text, chunk_chars=len(text) + 1)
+    assert whole is not None
+    for chunk_chars in (1, 7, 20):
+        assert extract_markdown_fast(text, chunk_chars=chunk_chars) == whole, chunk_chars
+
+
+def test_a_window_starting_at_a_blank_crlf_line_keeps_its_list_item() -> None:
+    """After "1. item" and blank lines, a line indented 4 goes on in the item (a
+    paragraph, its links read); a window must not start at the blank "\r" line before
+    it, where the line would read as indented code."""
+    from citecheck.links.extract.markdown_fast import extract_markdown_fast
+
+    block = "1. item\r\n\r\n\r\n    [in the item](https://item.example/{n})\r\n\r\n"
+    text = "".join(block.format(n=n) for n in range(40))
+    chunked = extract_markdown_fast(text, chunk_chars=10)  # due at the second blank line
+    assert chunked is not None
+    assert [raw.written for raw in chunked] == [f"https://item.example/{n}" for n in range(40)]
+
+
+def test_a_long_text_is_given_to_the_parser_a_window_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Memory stays flat: the parser never holds more than a window (and the
+    definitions put before it), however long the text."""
+    from citecheck.links.extract.markdown_fast import extract_markdown_fast
+
+    windows = _windows(monkeypatch)
     text = _long_markdown()
-    links = markdown_fast.extract_markdown_fast(text, chunk_chars=2000)
+    links = extract_markdown_fast(text, chunk_chars=2000)
 
     assert links is not None and len(links) > 1000
-    assert len(given) >= len(text) // 2000  # every chunk read on its own
-    assert max(given) < 2000 + 1000  # a chunk goes on to its block's end; a few labels
+    assert len(windows) >= len(text) // 2000  # every window read on its own
+    assert max(windows) < 2000 + 1000  # a window goes on to a line's end; a few labels

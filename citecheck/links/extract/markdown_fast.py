@@ -7,11 +7,11 @@ plugin, and handed to the parser as blank lines: pulldown-cmark's own YAML block
 start anywhere, so two `---` rules would hide what lies between them. The parser reads
 the blocks of a text first (its tree takes about 5 bytes a byte of text), then makes its
 events as they are asked for, so links come out before the rest of the text is read.
-A text longer than CHUNK_CHARS is read a chunk at a time, each ending where every block
-has ended, so memory stays flat however long the file (a 34 MB file read whole took
-~320 MiB). Reference definitions come from the same parser and are reported, once per
-label (the first wins), where they are written; a chunk that uses a label defined in
-another is read with that definition appended, so it reads as in the whole text.
+A text longer than CHUNK_CHARS is read a window at a time, each ending where the parser
+starts a block past WINDOW_CHARS, so memory stays flat however long the file (a 34 MB
+file read whole took ~320 MiB). Reference definitions come from the same parser and are
+reported, once per label (the first wins), where they are written; a window that uses
+a label some line elsewhere may define is read with a definition of it put before it.
 
 Destinations are the parser's own: escapes and entities decoded, nothing percent-encoded,
 `javascript:`, `file:` and `data:` kept, as the markdown-it-py extractor has them. Their
@@ -27,9 +27,9 @@ paragraph's text), and a text holding NUL, which CommonMark reads as U+FFFD firs
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
-from itertools import islice
+from itertools import islice, repeat
 from typing import TYPE_CHECKING, Any
 
 from citecheck.links.extract.bare import find_bare_urls
@@ -40,8 +40,11 @@ from citecheck.links.extract.raw import RawLink
 if TYPE_CHECKING:
     from pyromark import Markdown
 
-# Texts longer than this (in characters) are read a chunk at a time.
-CHUNK_CHARS = 1 << 18
+# Texts longer than this (in characters) are read in windows of at most WINDOW_CHARS:
+# whole, the parser's tree takes ~5 bytes a byte (a 3 MB file ~15 MiB more than in
+# windows); in windows, it is read a second time to find where they end (~1.5x).
+CHUNK_CHARS = 1 << 20
+WINDOW_CHARS = 1 << 18
 # Events taken from the parser at a time: a parser failure is caught around this call
 # alone, never around the code that reads the events or around a `yield`.
 _BATCH = 128
@@ -107,7 +110,7 @@ def stream_markdown_fast(text: str, *, chunk_chars: int = CHUNK_CHARS) -> Iterat
     if "\x00" in text or _table_reads_differently(parsed):
         return None
     if len(parsed) > chunk_chars:
-        return _chunked(parsed, chunk_chars)
+        return _chunked(parsed, min(chunk_chars, WINDOW_CHARS))
     try:
         parser = _parser()
         events = parser.events_with_range(parsed)
@@ -123,44 +126,112 @@ def stream_markdown_fast(text: str, *, chunk_chars: int = CHUNK_CHARS) -> Iterat
 
 
 def _chunked(text: str, chunk_chars: int) -> Iterator[RawLink]:
-    """The links of a long text (front matter blanked), a chunk at a time.
+    """The links of a long text (front matter blanked), a window at a time.
 
-    The definitions of every chunk are read first (the parser's block pass alone), so
-    that a chunk using a label defined in another is read with a definition of it
-    appended (what it points to does not matter: a reference-style link is reported at
-    its definition, and only needs to read as a link, not as text with a bare URL).
+    Windows are read as `_windows` finds them, each once more for its links; where the
+    text may define labels, every window and its definitions are found first (the
+    first definition of a label wins, over the whole text, and a label may be defined
+    further on). A window that uses a label defined in another is read with a
+    definition of it put before it: what that points to does not matter (a
+    reference-style link is reported at its definition, and needs only to read as a
+    link, not as text with a bare URL).
     """
     parser = _parser()
-    pieces = list(_chunks(text, chunk_chars))  # (first line, start, end): offsets only
-    first: dict[str, str] = {}  # folded label -> the label as its first definition has it
-    owned: list[list[tuple[int, int, str]]] = []  # each chunk's definitions that count
-    defines: list[set[str]] = []  # the folded labels each chunk defines
-    for _, start, end in pieces:
-        found: dict[str, Any] = {}
-        if "]:" in text[start:end]:
-            found = _guarded(parser.reference_definitions, text[start:end])
-        counted, labels = [], set()
-        for label, definition in found.items():
-            folded = _fold(label)
-            labels.add(folded)
-            if folded not in first:  # the first definition of a label wins
-                first[folded] = label
-                span = definition["span"]
-                counted.append((span["start"], span["end"], definition["dest"]))
-        owned.append(sorted(counted))
-        defines.append(labels)
-    for index, (first_line, start, end) in enumerate(pieces):
-        chunk = text[start:end]
-        appendix = ""
-        if first:
-            used = {_fold(label) for label in _LABEL_USE.findall(chunk)}
-            borrowed = sorted((used & first.keys()) - defines[index])
-            appendix = "".join(f"\n\n[{first[label]}]: #" for label in borrowed)
-        events = _guarded(parser.events_with_range, chunk + appendix)
-        reader = _Reader(
-            chunk, owned[index], first_line=first_line, limit=len(chunk.encode())
-        )
-        yield from reader.links(events)
+    bounds: Iterable[tuple[int, int]] = _windows(parser, text, chunk_chars)
+    written: dict[str, str] = {}  # folded label -> as its first definition writes it
+    found: Iterable[tuple[list[tuple[int, int, str]], set[str]]] = repeat(([], set()))
+    if "]:" in text:  # every window's definitions first: a label may be defined further on
+        bounds = list(bounds)
+        # each window's definitions that count (the first of a label), and all it defines
+        found = [_window_definitions(parser, text[start:end], written) for start, end in bounds]
+    first_line = 0
+    for (start, end), (counted, own) in zip(bounds, found, strict=False):  # found: endless
+        window = text[start:end]
+        prefix = ""
+        if written:
+            borrowed = sorted((_labels_used(window) & written.keys()) - own)
+            prefix = "".join(f"[{written[label]}]: #\n\n" for label in borrowed)
+        shift = len(prefix.encode())
+        definitions = [(begin + shift, finish + shift, to) for begin, finish, to in counted]
+        reader = _Reader(prefix + window, definitions, first_line=first_line - prefix.count("\n"))
+        yield from reader.links(_guarded(parser.events_with_range, prefix + window))
+        first_line += window.count("\n")
+
+
+def _windows(parser: Markdown, text: str, chunk_chars: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of the windows of a long text, in order: each ends at the line of
+    the first block the parser starts, at the top level or as an item of a top-level
+    list, past `chunk_chars` into it (else the last it starts; with none past its
+    first line, the window is read again twice as long). A block starts there in the
+    whole text too: the parser decides where a block ends line by line, from the
+    lines before."""
+    start = 0
+    size = chunk_chars + chunk_chars // 16  # a window reads a little past its share
+    while True:
+        end = text.find("\n", start + size)
+        if end < 0:
+            yield start, len(text)
+            return
+        window = text[start : end + 1]
+        split = _split_point(parser, window, len(window[:chunk_chars].encode()))
+        if split <= 0:
+            size *= 2
+            continue
+        yield start, start + split
+        start += split
+        size = chunk_chars + chunk_chars // 16
+
+
+def _split_point(parser: Markdown, window: str, threshold: int) -> int:
+    """The character offset of the line where the window's share ends (0: none)."""
+    depth = 0  # tags open, blocks and inline
+    top_list = False  # the open top-level block is a list
+    split = -1  # byte offset of the chosen block start
+    for batch in _batches(_guarded(parser.events_with_range, window)):
+        for event, span in batch:
+            if event.__class__ is str:
+                continue
+            tag = event.get("Start")
+            if tag is not None:
+                if depth == 0 or (depth == 1 and top_list and tag == "Item"):
+                    split = span["start"]
+                    if split >= threshold:
+                        break
+                if depth == 0:
+                    top_list = tag.__class__ is dict and "List" in tag
+                depth += 1
+            elif "End" in event:
+                depth -= 1
+        else:
+            continue
+        break
+    if split <= 0:
+        return 0
+    at = split if window.isascii() else len(window.encode()[:split].decode())
+    # a block's span may start past its line's indent (what is before it is blank)
+    return window.rfind("\n", 0, at) + 1
+
+
+def _window_definitions(
+    parser: Markdown, window: str, written: dict[str, str]
+) -> tuple[list[tuple[int, int, str]], set[str]]:
+    """The (start, end, destination) of a window's definitions whose label no earlier
+    window defined, in order (the first definition of a label wins), and the folded
+    labels of all it defines; records each new label in `written`, folded, as its
+    definition writes it."""
+    if "]:" not in window:
+        return [], set()
+    counted = []
+    own = set()
+    for label, definition in _guarded(parser.reference_definitions, window).items():
+        folded = _fold(label)
+        own.add(folded)
+        if folded not in written:
+            written[folded] = label
+            span = definition["span"]
+            counted.append((span["start"], span["end"], definition["dest"]))
+    counted.sort()
+    return counted, own
 
 
 def _guarded(call: Any, text: str) -> Any:
@@ -173,113 +244,41 @@ def _guarded(call: Any, text: str) -> Any:
         raise FastPathFailed from error
 
 
-def _fold(label: str) -> str:
-    """A reference label as labels are matched: case and runs of spaces folded."""
-    return " ".join(label.split()).casefold()
+def _batches(events: Iterator[Any]) -> Iterator[list[Any]]:
+    """The parser's events, _BATCH at a time; its failure as FastPathFailed."""
+    while True:
+        try:
+            batch = list(islice(events, _BATCH))
+        except BaseException as error:
+            if not _is_parser_failure(error):
+                raise
+            raise FastPathFailed from error
+        if not batch:
+            return
+        yield batch
 
 
-# What may use a reference label: any bracketed text (a superset is harmless).
+_LABEL_SPACE = re.compile(r"[ \t\r\n]+")
+# Any bracketed text may use a label (a superset: one that does not is harmless); a
+# label over lines of a quote or list loses the "> " or the indent of its next lines.
 _LABEL_USE = re.compile(r"\[((?:[^\[\]\\]|\\.){1,999})\]")
-_BULLET = re.compile(r"([-*+])[ \t]+\S")
-_ATX_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
-_FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})")
-# HTML blocks that a blank line does not end (CommonMark kinds 1-5): opener -> end marker.
-_RAW_HTML_OPEN = re.compile(
-    r" {0,3}(?:<(script|pre|style|textarea)(?=[\s>]|$)|(<!--)|(<\?)|(<!\[CDATA\[)|(<![A-Za-z]))",
-    re.I,
-)
-_RAW_HTML_ENDS = (None, None, "-->", "?>", "]]>", ">")
-# The lines `_opened_block` may find a block opened on (a superset: each is then read).
-_MAY_OPEN_BLOCK = re.compile(r"^ {0,3}(?:```|~~~|<)", re.M)
+_CONTAINER_PREFIX_IN_LABEL = re.compile(r"\n[ \t>]*")
 
 
-def _chunks(text: str, chunk_chars: int) -> Iterator[tuple[int, int, int]]:
-    """(0-based first line, start, end) of chunks covering `text`, each about
-    `chunk_chars` long (front matter is blank here: no rule for it).
-
-    A chunk ends only where every block has ended, outside fenced code and raw HTML:
-    before a line in column 1 that follows a blank line, an ATX heading in column 1,
-    or a bullet in column 1 right after a line with the same bullet in column 1 (a list
-    split in two changes no link). So each chunk reads as it does in the whole text,
-    but for references to definitions elsewhere.
-    """
-    position = start = start_line = line_number = 0
-    fence: str | None = None  # the opening fence while inside fenced code
-    html_end: str | None = None  # the end marker while inside a raw HTML block
-    after_blank = False
-    previous_marker: str | None = None  # the bullet of the line before, in column 1
-    while position < len(text):
-        if fence is None and html_end is None and position - start < chunk_chars:
-            # Too early to end the chunk: jump to the first line where it may end, or
-            # to a line that may open a block, whichever comes first.
-            newline = text.find("\n", start + chunk_chars - 1)
-            target = len(text) if newline < 0 else newline + 1
-            opener = _MAY_OPEN_BLOCK.search(text, position, target)
-            target = target if opener is None else opener.start()
-            if target > position:
-                line_number += text.count("\n", position, target)
-                line_start = max(position, text.rfind("\n", position, target - 1) + 1)
-                before = text[line_start : target - 1]  # the line before the target
-                bullet = _BULLET.match(before)
-                after_blank = not before.strip()
-                previous_marker = bullet.group(1) if bullet is not None else None
-                position = target
-                continue
-        newline = text.find("\n", position)
-        stop = len(text) if newline < 0 else newline
-        line = text[position:stop]
-        if fence is not None:
-            closing = _FENCE_OPEN.match(line)
-            if (
-                closing is not None
-                and closing.group(1).startswith(fence)
-                and not line[closing.end() :].strip()
-            ):
-                fence = None
-            after_blank, previous_marker = False, None
-        elif html_end is not None:
-            if _raw_html_closed(line, html_end, 0):
-                html_end = None
-            after_blank, previous_marker = False, None
-        else:
-            bullet = _BULLET.match(line)
-            marker = bullet.group(1) if bullet is not None else None
-            if position - start >= chunk_chars and (
-                # a line in column 1 after a blank one ("\r" alone is blank too)
-                (after_blank and line[:1] not in " \t" and line.strip())
-                or (marker is not None and marker == previous_marker)
-                or _ATX_HEADING.match(line)
-            ):
-                yield start_line, start, position
-                start, start_line = position, line_number
-            fence, html_end = _opened_block(line)
-            after_blank = not line.strip()
-            previous_marker = marker
-        position, line_number = stop + 1, line_number + 1
-    yield start_line, start, len(text)
+def _fold(label: str) -> str:
+    """A reference label as labels are matched: spaces, tabs and line breaks folded
+    to one space (not other Unicode spaces, as pulldown-cmark), case folded."""
+    return _LABEL_SPACE.sub(" ", label).strip(" ").casefold()
 
 
-def _opened_block(line: str) -> tuple[str | None, str | None]:
-    """(fence, raw HTML end marker) that `line` opens and does not close."""
-    fence = _FENCE_OPEN.match(line)
-    if fence is not None:
-        return fence.group(1), None
-    html = _RAW_HTML_OPEN.match(line)
-    if html is None:
-        return None, None
-    kind = next(index for index, group in enumerate(html.groups()) if group)
-    end = _RAW_HTML_ENDS[kind] or "</"
-    return None, (None if _raw_html_closed(line, end, html.end()) else end)
+def _label_forms(label: str) -> list[str]:
+    if "\n" not in label:
+        return [label]
+    return [label, _CONTAINER_PREFIX_IN_LABEL.sub("\n", label)]
 
 
-def _raw_html_closed(line: str, end: str, start: int) -> bool:
-    if end == "</":  # <script>, <pre>, <style> and <textarea> end at any of their closers
-        lowered = line.lower()
-        return any(
-            closer in lowered[start:]
-            for closer in ("</script>", "</pre>", "</style>", "</textarea>")
-        )
-    return end in line[start:]
+def _labels_used(text: str) -> set[str]:
+    return {_fold(form) for label in _LABEL_USE.findall(text) for form in _label_forms(label)}
 
 
 def _table_reads_differently(text: str) -> bool:
@@ -356,11 +355,8 @@ class _Reader:
         definitions: list[tuple[int, int, str]],
         *,
         first_line: int = 0,
-        limit: int = _NO_DEFINITION,
     ) -> None:
         self.text = text
-        # Events starting at or past this byte offset are of appended definitions.
-        self._limit = limit
         # The last place asked for: places are found from there (they mostly grow),
         # with no index of the lines of a text that may be long.
         self._offset = self._line_start = 0
@@ -402,17 +398,6 @@ class _Reader:
         self._byte = offset
         return self._char
 
-    def _batches(self, events: Iterator[Any]) -> Iterator[list[Any]]:
-        while True:
-            try:
-                batch = list(islice(events, _BATCH))
-            except BaseException as error:
-                if not _is_parser_failure(error):
-                    raise
-                raise FastPathFailed from error
-            if not batch:
-                return
-            yield batch
 
     def links(self, events: Iterator[Any]) -> Iterator[RawLink]:
         """Every link, yielded a batch of events at a time. One loop over all the
@@ -431,13 +416,10 @@ class _Reader:
         html: list[str] | None = None  # the text of the HTML block being read
         html_start = 0
         label_end = -1  # end of the last event in the open link's label (-1: none yet)
-        limit = self._limit
-        for batch in self._batches(events):
+        for batch in _batches(events):
             out: list[RawLink] = []
             for event, span in batch:
                 start = span["start"]
-                if start >= limit:
-                    break  # the definitions appended to a chunk: read, not reported
                 if start > next_definition:
                     next_definition = self._definitions_before(start, out)
                 if event.__class__ is str:  # SoftBreak, HardBreak, Rule
