@@ -33,7 +33,7 @@ from citecheck.models import (
 from citecheck.schema import SCHEMA
 from citecheck.store import Store
 from citecheck.store.migrations import apply_migrations, migration_names
-from citecheck.store.tables import SCHEMA_VERSION
+from citecheck.store.tables import APPLICATION_ID, SCHEMA_VERSION
 
 ALL_TABLES = {
     "runs",
@@ -270,6 +270,25 @@ def test_a_file_from_a_newer_citecheck_keeps_its_higher_version(db_path: Path) -
         store.start_run("links", {})
 
     assert _user_version(db_path) == SCHEMA_VERSION + 3
+
+
+def test_another_programs_file_with_the_same_user_version_is_still_migrated(
+    db_path: Path,
+) -> None:
+    conn = sqlite3.connect(db_path)
+    conn.execute("create table notes (body text)")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # by chance the same number
+    conn.commit()
+    conn.close()
+
+    with Store(db_path) as store:
+        run_id = store.start_run("links", {})
+
+    assert run_id == 1
+    assert table_names(db_path) >= ALL_TABLES | {"notes"}
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    conn.close()
 
 
 def test_store_uses_wal_and_a_long_busy_timeout(store: Store) -> None:

@@ -121,3 +121,14 @@ def _domain_by_urlsplit(url: str | None) -> str | None:
 )
 def test_url_domain_reads_each_url_as_urlsplit_does(url: str | None) -> None:
     assert url_domain(url) == _domain_by_urlsplit(url)
+
+
+@pytest.mark.parametrize("packed", [True, False], ids=["json", "row-by-row"])
+def test_an_infinite_real_is_read_back(
+    conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch, packed: bool
+) -> None:
+    # some SQLite versions write it as Inf in JSON, which is no JSON: read row by row
+    monkeypatch.setattr(bulk, "has_json", lambda: packed)
+    with conn:
+        bulk.insert_rows(conn, "t", COLUMNS, [["http://a.test/", "ok", 200, float("inf")]])
+    assert bulk.select_rows(conn, COLUMNS, "t", []) == [["http://a.test/", "ok", 200, float("inf")]]

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from citecheck.store.tables import (
+    APPLICATION_ID,
     BODIES,
     CAPTURES,
     CLAIMS,
@@ -283,13 +284,22 @@ def apply_migrations(db: Database, stop_before: str | None = None) -> None:
 
 def _record_schema_version(db: Database) -> None:
     # never lowered: a file a newer citecheck has upgraded keeps its number
-    if db.conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+    version, application = _schema_marks(db.conn)
+    if version >= SCHEMA_VERSION and application == APPLICATION_ID:
         return
     try:
-        db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        if version < SCHEMA_VERSION:
+            db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except sqlite3.OperationalError as error:
         if "readonly" not in str(error):  # a read-only file is read the slow way
             raise
+
+
+def _schema_marks(conn: sqlite3.Connection) -> tuple[int, int]:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    application = conn.execute("PRAGMA application_id").fetchone()[0]
+    return int(version), int(application)
 
 
 def migration_names() -> list[str]:

@@ -18,6 +18,8 @@ LINK_RESULTS = "link_results"
 VERDICT_RESULTS = "verdict_results"
 
 # The number of migrations (citecheck.store.migrations). A file whose PRAGMA
-# user_version says so has every one applied and is opened without asking sqlite-utils;
-# tests/test_store.py keeps the two in step.
+# user_version says so, and whose application_id is citecheck's (not some other
+# program's file that happens to use the same user_version), has every one applied and
+# is opened without asking sqlite-utils; tests/test_store.py keeps the two in step.
 SCHEMA_VERSION = 4
+APPLICATION_ID = 0x43434B31  # "CCK1"
