@@ -83,7 +83,11 @@ def test_host_request_interval_spaces_request_starts(engine: str) -> None:
         fetch_all([f"{site}/p?{i}" for i in range(4)], options, engine)
         starts = sorted(r.received_at for r in site.requests)
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
-    assert len(gaps) == 3 and min(gaps) >= 0.09
+    # started 0.1 s apart by the client; the server sees each start late by however
+    # long it waited for a core (up to ~30 ms seen on a loaded machine), which moves
+    # single gaps but not the span of all four
+    assert len(gaps) == 3 and min(gaps) >= 0.05
+    assert starts[-1] - starts[0] >= 0.25
 
 
 def test_429_backs_off_its_host_without_stalling_others(engine: str) -> None:
