@@ -76,6 +76,25 @@ def test_html_attributes_with_lines_and_columns() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "markup",
+    ["<![i] <a href='https://hidden.example/'>x</a> >", "<![ ]>", "<![>", "<![[x]]>", "<![x y>"],
+)
+def test_html_marked_sections_python_does_not_know_are_bogus_comments(markup: str) -> None:
+    """Python's HTMLParser raises AssertionError on `<![` followed by anything but a
+    marked section it knows; browsers read a bogus comment up to the next ">". A
+    page or a Markdown text holding one must not end the run."""
+    from citecheck.links.extract.html import html_anchors
+
+    text = f"<p id='before'>{markup}<a id='after' href='https://after.example/'>y</a></p>"
+    written = [raw.written for raw in extract_links("html", text)]
+    assert written[-1:] == ["https://after.example/"]
+    assert "https://hidden.example/" not in written
+    assert "before" in html_anchors(text)
+    markdown = [raw.written for raw in extract_links("markdown", f"<div>\n{markup}\n</div>\n\n[ok](https://ok.example/)\n")]
+    assert markdown[-1:] == ["https://ok.example/"]
+
+
 def test_html_base_href_is_carried_with_every_link() -> None:
     text = '<head><base href="https://base.example/docs/"></head><a href="x.html">x</a>'
     (raw,) = extract_links("html", text)

@@ -75,7 +75,20 @@ def _srcset_candidates(value: str) -> Iterator[tuple[int, str]]:
             yield start, url
 
 
-class _LinkParser(HTMLParser):
+class _ForgivingParser(HTMLParser):
+    """HTMLParser that reads `<![` followed by anything but a known marked section
+    (`<![i]`, `<![ `, `<![>`) as browsers do, a bogus comment up to the next ">",
+    where Python's raises AssertionError and would end the whole run."""
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            return -1 if end < 0 else end + 1  # -1: not closed yet, more text to come
+
+
+class _LinkParser(_ForgivingParser):
     def __init__(self, line_offset: int, column_offset: int) -> None:
         super().__init__(convert_charrefs=True)
         self.links: list[RawLink] = []
@@ -154,7 +167,7 @@ def html_anchors(text: str) -> set[str]:
     return collector.anchors
 
 
-class _AnchorParser(HTMLParser):
+class _AnchorParser(_ForgivingParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.anchors: set[str] = set()
