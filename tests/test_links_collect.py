@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import requests
 from httpservers import Route, serve
 
 from citecheck.links.collect import CollectOptions, InputProblem, collect_links
+from citecheck.links.extract import RawLink
 from citecheck.links.model import Link
 
 
@@ -225,3 +228,31 @@ def test_unreadable_file_is_a_problem(tmp_path: Path) -> None:
         locked.chmod(0o644)
     if problems:  # root can read anything: then there is nothing to assert
         assert problems[0].message.startswith("cannot read: ")
+
+
+def test_an_extractor_failing_on_one_input_is_that_inputs_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever an extractor raises on odd input ends that input's links with a named
+    problem (the links found before it stand) and the other inputs are read."""
+    import citecheck.links.collect as collect
+
+    real = collect.extract_links
+
+    def failing(kind: str, text: str) -> Iterator[RawLink]:
+        yield from real(kind, text.split("BOOM")[0])
+        if "BOOM" in text:
+            raise ValueError("odd input")
+
+    monkeypatch.setattr(collect, "extract_links", failing)
+    (tmp_path / "bad.md").write_text("[a](https://a.example/)\n\nBOOM [b](https://b.example/)\n")
+    (tmp_path / "good.md").write_text("[c](https://c.example/)\n")
+
+    inputs = [str(tmp_path / "bad.md"), str(tmp_path / "good.md")]
+    found = list(collect_links(inputs, CollectOptions()))
+
+    links = [item.url for item in found if isinstance(item, Link)]
+    problems = [item for item in found if isinstance(item, InputProblem)]
+    assert links == ["https://a.example/", "https://c.example/"]
+    assert len(problems) == 1 and problems[0].source.endswith("bad.md")
+    assert problems[0].message == "cannot read all its links (markdown): ValueError: odd input"
