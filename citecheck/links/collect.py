@@ -335,11 +335,17 @@ def _text_or_problem(source: str, data: bytes, declared: str | None = None) -> s
 # --- text -> links ---------------------------------------------------------------------
 
 
-def _links_of(kind: str, text: str, source: str) -> Iterator[RawLink | InputProblem]:
-    """The links of one input; an extractor failing on odd input ends that input's links
-    with an InputProblem saying so (the links before it stand), not the whole run."""
+def _links_of(
+    kind: str, text: str, source: str, resolve: Callable[[RawLink], str | None]
+) -> Iterator[Link | InputProblem]:
+    """The links of one input, each resolved (None: not checked); a failure on odd input
+    ends that input's links with an InputProblem saying so (the links before it stand),
+    not the whole run."""
     try:
-        yield from extract_links(kind, text)
+        for raw in extract_links(kind, text):
+            url = resolve(raw)
+            if url is not None:
+                yield _link(url, raw, source)
     except Exception as error:  # a bug met on odd input: named, and the run goes on
         yield InputProblem(
             source, f"cannot read all its links ({kind}): {type(error).__name__}: {error}"
@@ -353,14 +359,7 @@ def _file_links(document: _Document, options: CollectOptions) -> Iterator[Link |
         return
     kind = detect_link_kind(document.source, text)
     resolver = LocalResolver(document.path, document.root, options.include_fragments)
-    source = document.source
-    for raw in _links_of(kind, text, source):
-        if isinstance(raw, InputProblem):
-            yield raw
-            continue
-        url = resolver.resolve(raw)
-        if url is not None:
-            yield _link(url, raw, source)
+    yield from _links_of(kind, text, document.source, resolver.resolve)
 
 
 def _stdin_links(stream: IO[str], options: CollectOptions) -> Iterator[Link | InputProblem]:
@@ -377,15 +376,12 @@ def _stdin_links(stream: IO[str], options: CollectOptions) -> Iterator[Link | In
         return
     root = Path(options.root_dir) if options.root_dir else Path.cwd()
     resolver = LocalResolver(None, root, options.include_fragments)
-    for raw in _links_of(detect_link_kind("-", text), text, "-"):
-        if isinstance(raw, InputProblem):
-            yield raw
-            continue
-        if raw.written.startswith("#"):
-            continue  # a fragment of stdin itself: nothing to check it against
-        url = resolver.resolve(raw)
-        if url is not None:
-            yield _link(url, raw, "-")
+
+    def resolve(raw: RawLink) -> str | None:
+        # a fragment of stdin itself: nothing to check it against
+        return None if raw.written.startswith("#") else resolver.resolve(raw)
+
+    yield from _links_of(detect_link_kind("-", text), text, "-", resolve)
 
 
 def _page_links(
@@ -408,13 +404,9 @@ def _page_links(
         yield text
         return
     kind = _CONTENT_TYPE_KINDS.get(media_type) or detect_link_kind(page_url, text)
-    for raw in _links_of(kind, text, page_url):
-        if isinstance(raw, InputProblem):
-            yield raw
-            continue
-        url = resolve_in_page(raw, page_url, options.include_fragments)
-        if url is not None:
-            yield _link(url, raw, page_url)
+    yield from _links_of(
+        kind, text, page_url, lambda raw: resolve_in_page(raw, page_url, options.include_fragments)
+    )
 
 
 def _parse_content_type(content_type: str | None) -> tuple[str, str | None]:
