@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from itertools import islice, repeat
 from typing import TYPE_CHECKING, Any
@@ -234,25 +235,27 @@ def _window_definitions(
     return counted, own
 
 
-def _guarded(call: Any, text: str) -> Any:
-    """A parser call, its failure (a Rust panic included) as FastPathFailed."""
+@contextmanager
+def _parser_failing() -> Iterator[None]:
+    """The parser's failure (a Rust panic included) as FastPathFailed."""
     try:
-        return call(text)
+        yield
     except BaseException as error:
         if not _is_parser_failure(error):
             raise
         raise FastPathFailed from error
 
 
+def _guarded(call: Any, text: str) -> Any:
+    with _parser_failing():
+        return call(text)
+
+
 def _batches(events: Iterator[Any]) -> Iterator[list[Any]]:
-    """The parser's events, _BATCH at a time; its failure as FastPathFailed."""
+    """The parser's events, _BATCH at a time."""
     while True:
-        try:
+        with _parser_failing():
             batch = list(islice(events, _BATCH))
-        except BaseException as error:
-            if not _is_parser_failure(error):
-                raise
-            raise FastPathFailed from error
         if not batch:
             return
         yield batch
@@ -262,7 +265,6 @@ _LABEL_SPACE = re.compile(r"[ \t\r\n]+")
 # Any bracketed text may use a label (a superset: one that does not is harmless); a
 # label over lines of a quote or list loses the "> " or the indent of its next lines.
 _LABEL_USE = re.compile(r"\[((?:[^\[\]\\]|\\.){1,999})\]")
-_CONTAINER_PREFIX_IN_LABEL = re.compile(r"\n[ \t>]*")
 
 
 def _fold(label: str) -> str:
@@ -274,7 +276,7 @@ def _fold(label: str) -> str:
 def _label_forms(label: str) -> list[str]:
     if "\n" not in label:
         return [label]
-    return [label, _CONTAINER_PREFIX_IN_LABEL.sub("\n", label)]
+    return [label, _CONTAINER_PREFIX.sub("\n", label)]
 
 
 def _labels_used(text: str) -> set[str]:
