@@ -100,7 +100,7 @@ def fragment_of(url: str) -> str:
 
 
 def _open_store(db: Path) -> Store:
-    # loaded only for a run with a cache: sqlite_utils costs ~40 ms of start-up
+    # loaded only for a run with a cache (sqlite3 and the store's modules)
     from citecheck.store import Store
 
     return Store(db)

@@ -26,7 +26,6 @@ from citecheck.errors import StoreError
 from citecheck.models import ArchiveStatus, Capture, Document, Fetch, ReferenceResult, Verdict
 from citecheck.store import bulk, codec
 from citecheck.store.tables import (
-    APPLICATION_ID,
     BODIES,
     CAPTURES,
     CLAIMS,
@@ -35,8 +34,8 @@ from citecheck.store.tables import (
     REFERENCE_RESULTS,
     REFS,
     RUNS,
-    SCHEMA_VERSION,
     VERDICTS,
+    is_current,
 )
 
 # Run history and reports are read on first use, not with the store: a `links` run
@@ -139,9 +138,7 @@ class Store:
                 # killed (only on power loss), and spares an fsync on every one of the
                 # small commits a run makes as results arrive.
                 conn.execute("PRAGMA synchronous = NORMAL")
-                current = conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-                ours = conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-                if not (current and ours):
+                if not is_current(conn):
                     db = self.db  # first: sqlite-utils loaded the store's way (no numpy)
                     from citecheck.store.migrations import apply_migrations
 

@@ -25,6 +25,7 @@ from citecheck.store.tables import (
     SCHEMA_VERSION,
     VERDICT_RESULTS,
     VERDICTS,
+    schema_marks,
 )
 from citecheck.store.urls import url_domain
 
@@ -284,7 +285,7 @@ def apply_migrations(db: Database, stop_before: str | None = None) -> None:
 
 def _record_schema_version(db: Database) -> None:
     # never lowered: a file a newer citecheck has upgraded keeps its number
-    version, application = _schema_marks(db.conn)
+    version, application = schema_marks(db.conn)
     if version >= SCHEMA_VERSION and application == APPLICATION_ID:
         return
     try:
@@ -294,12 +295,6 @@ def _record_schema_version(db: Database) -> None:
     except sqlite3.OperationalError as error:
         if "readonly" not in str(error):  # a read-only file is read the slow way
             raise
-
-
-def _schema_marks(conn: sqlite3.Connection) -> tuple[int, int]:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    application = conn.execute("PRAGMA application_id").fetchone()[0]
-    return int(version), int(application)
 
 
 def migration_names() -> list[str]:

@@ -1,8 +1,12 @@
-"""The store's table and view names, and the schema version a current file records.
+"""The store's table and view names, and the marks a current file carries.
 
 Apart from citecheck.store.migrations (which needs sqlite-utils) so that a run that
 only reads and appends (`citecheck links` with its cache) never loads sqlite-utils.
 """
+
+from __future__ import annotations
+
+import sqlite3
 
 RUNS = "runs"
 DOCUMENTS = "documents"
@@ -23,3 +27,15 @@ VERDICT_RESULTS = "verdict_results"
 # is opened without asking sqlite-utils; tests/test_store.py keeps the two in step.
 SCHEMA_VERSION = 4
 APPLICATION_ID = 0x43434B31  # "CCK1"
+
+
+def schema_marks(conn: sqlite3.Connection) -> tuple[int, int]:
+    """The file's (user_version, application_id)."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    application = conn.execute("PRAGMA application_id").fetchone()[0]
+    return int(version), int(application)
+
+
+def is_current(conn: sqlite3.Connection) -> bool:
+    """Whether the file is citecheck's with every migration applied."""
+    return schema_marks(conn) == (SCHEMA_VERSION, APPLICATION_ID)
