@@ -4,10 +4,10 @@ articles (URLs, `wiki:LANG:Title`, or titles with a language)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import requests
+from msgspec.structs import replace
 
 from citecheck.documents import EXTENSIONS, parse_text, read_document
 from citecheck.errors import InputError

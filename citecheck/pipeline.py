@@ -9,7 +9,6 @@ fresh fetches. The store is only touched from this (the calling) thread.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,6 +17,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import msgspec.structs
 
 from citecheck.archive.drift import content_drift
 from citecheck.archive.validate import validate_archive_link
@@ -103,7 +104,7 @@ def fetch_all(
             else None
         )
         if cached is not None:
-            links[url] = dataclasses.replace(cached, body=None)
+            links[url] = msgspec.structs.replace(cached, body=None)
             sources[url] = source_of(cached)
         else:
             to_fetch.append(url)
@@ -111,7 +112,7 @@ def fetch_all(
     progress("fetch", done, len(wanted))
     for fetch in network.fetcher.fetch_many(to_fetch, workers=options.workers):
         store.record_fetch(run_id, fetch)
-        links[fetch.url] = dataclasses.replace(fetch, body=None)
+        links[fetch.url] = msgspec.structs.replace(fetch, body=None)
         sources[fetch.url] = source_of(fetch)
         done += 1
         progress("fetch", done, len(wanted))
@@ -273,7 +274,7 @@ def judge_claims(
             if then is not None:
                 drift = content_drift(claim, reference, sources.get(reference.id), then, judge)
                 if drift is not None:
-                    verdict = dataclasses.replace(verdict, checks=(*verdict.checks, drift))
+                    verdict = msgspec.structs.replace(verdict, checks=(*verdict.checks, drift))
             store.save_verdict(run_id, document_id, verdict)
         if len(cited) > 1:
             union = judge_union(
@@ -444,7 +445,8 @@ def run_verify(
             return
         given = [load_source(spec, network) for spec in source_specs]
         source_errors.extend(error for _, _, error in given if error)
-        document = dataclasses.replace(documents[0], references=tuple(ref for ref, _, _ in given))
+        references = tuple(ref for ref, _, _ in given)
+        document = msgspec.structs.replace(documents[0], references=references)
         document_id = store.save_document(run_id, document)
         texts = {ref.id: text for ref, text, _ in given}
         for done, claim in enumerate(document.claims, start=1):

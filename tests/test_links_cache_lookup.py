@@ -1,4 +1,5 @@
-"""The links cache answers each URL with its newest fresh success, from a real db."""
+"""The links cache answers a URL when its newest fresh fetch passed, from a real db;
+when that fetch failed, the URL is named for a fetch with GET at once."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def test_newest_fresh_success_wins_and_failures_and_stale_rows_are_ignored(
+def test_the_newest_fresh_fetch_decides_and_stale_rows_are_ignored(
     tmp_path: Path,
 ) -> None:
     now = datetime.now(UTC)
-    names = ("page", "moved", "gone", "old")
-    page, moved, gone, old = (f"http://site.test/{name}" for name in names)
+    names = ("page", "moved", "gone", "old", "back")
+    page, moved, gone, old, back = (f"http://site.test/{name}" for name in names)
     fetches = [
         Fetch(page, LinkStatus.OK, 200, page, fetched_at=_iso(now - timedelta(hours=3))),
         # newer: the page now redirects; this row must be the answer
@@ -27,12 +28,16 @@ def test_newest_fresh_success_wins_and_failures_and_stale_rows_are_ignored(
               fetched_at=_iso(now - timedelta(hours=1))),
         Fetch(moved, LinkStatus.REDIRECTED, 200, f"{moved}/new",
               redirects=(Redirect(moved, 308),), fetched_at=_iso(now - timedelta(minutes=5))),
-        # a newer failure is no answer (failures are always fetched again): the older
-        # success still is
+        # a newer failure outweighs the older success: the link is fetched again
         Fetch(gone, LinkStatus.OK, 200, gone, fetched_at=_iso(now - timedelta(hours=2))),
         Fetch(gone, LinkStatus.BROKEN, 404, gone, error="HTTP 404",
               fetched_at=_iso(now - timedelta(minutes=1))),
         Fetch(old, LinkStatus.OK, 200, old, fetched_at=_iso(now - timedelta(days=3))),
+        # a failure too old to count says nothing: fetched again, HEAD first as usual
+        Fetch(old, LinkStatus.BROKEN, 404, old, fetched_at=_iso(now - timedelta(days=2))),
+        # an older failure is outweighed by the newer success
+        Fetch(back, LinkStatus.TIMEOUT, None, back, fetched_at=_iso(now - timedelta(hours=5))),
+        Fetch(back, LinkStatus.OK, 200, back, fetched_at=_iso(now - timedelta(hours=4))),
     ]
     with Store(tmp_path / "cache.db") as store:
         run_id = store.start_run("links", {})
@@ -40,11 +45,41 @@ def test_newest_fresh_success_wins_and_failures_and_stale_rows_are_ignored(
         for fetch in fetches:
             cache.record(fetch)
         cache.flush()
-        answers = cache.fresh_answers([page, moved, gone, old, "http://site.test/never"], {})
+        answers, failed = cache.lookup(
+            [page, moved, gone, old, back, "http://site.test/never"], {}
+        )
 
-    assert set(answers) == {page, moved, gone}
+    assert set(answers) == {page, moved, back}
+    assert failed == {gone}
     assert answers[page].final_url == f"{page}/v2"
     assert answers[page].redirects == (Redirect(page, 301),)
     assert answers[moved].status is LinkStatus.REDIRECTED
-    assert answers[gone].status is LinkStatus.OK and answers[gone].error is None
+    assert answers[back].status is LinkStatus.OK and answers[back].error is None
     assert all(answer.from_cache for answer in answers.values())
+
+
+def test_failed_last_time_names_the_previous_runs_failures_that_have_not_passed_since(
+    tmp_path: Path,
+) -> None:
+    now = datetime.now(UTC)
+    down, back, old = "http://site.test/down", "http://site.test/back", "http://site.test/old"
+    with Store(tmp_path / "cache.db") as store:
+        first = store.start_run("links", {"sources": ["docs"]})
+        cache = LinkCache(store, first, timedelta(days=1))
+        for url in (down, back):
+            cache.record(Fetch(url, LinkStatus.BROKEN, 404, url, fetched_at=_iso(now)))
+        cache.record(Fetch(old, LinkStatus.BROKEN, 404, old,
+                           fetched_at=_iso(now - timedelta(days=2))))
+        cache.flush()
+        store.finish_run(first)
+        other = store.start_run("links", {"sources": ["elsewhere"]})
+        store.record_fetches(other, [Fetch(back, LinkStatus.OK, 200, back,
+                                           fetched_at=_iso(now + timedelta(seconds=1)))])
+        store.finish_run(other)
+
+        latest = store.start_run("links", {"sources": ["docs"]})
+        cache = LinkCache(store, latest, timedelta(days=1))
+        assert cache.failed_last_time(["docs"], limit=100) == [down]  # back passed since
+        assert cache.failed_last_time(["elsewhere"], limit=100) == []
+        assert cache.failed_last_time(["nowhere"], limit=100) == []
+        assert LinkCache(store, latest, timedelta(0)).failed_last_time(["docs"], 100) == []

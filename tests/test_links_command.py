@@ -359,3 +359,74 @@ def test_warm_cache_reuses_every_success_and_rechecks_every_failure(
     with sqlite3.connect(db) as conn:
         recorded = conn.execute("select status, count(*) from fetches group by status").fetchall()
     assert sorted(recorded) == [("broken", 60), ("ok", 30)]
+
+
+def test_a_link_that_failed_last_time_is_asked_with_get_at_once(
+    docs: Path, site: ServerURL
+) -> None:
+    page = docs / "docs" / "page.md"
+    page.write_text(f"[a]({site}/gone) [b]({site}/wall)\n")
+    db = docs / "cache.db"
+    args = (page, *FAST, "--method", "head-then-get", "--db", db)
+    assert links(docs, *args)[0] == 1
+    first = [(r.method, r.path) for r in site.requests]
+    assert sorted(first) == [
+        ("GET", "/gone"), ("GET", "/wall"), ("HEAD", "/gone"), ("HEAD", "/wall")
+    ]
+    assert links(docs, *args)[0] == 1
+    again = [(r.method, r.path) for r in site.requests[len(first):]]
+    assert sorted(again) == [("GET", "/gone"), ("GET", "/wall")]  # no HEAD spent first
+    # without the cache's word, HEAD comes first as usual
+    assert links(docs, page, *FAST, "--method", "head-then-get", "--no-cache")[0] == 1
+    assert sum(r.method == "HEAD" for r in site.requests) == 4
+
+
+def test_what_failed_last_time_is_fetched_again_first(docs: Path, site: ServerURL) -> None:
+    page = docs / "docs" / "page.md"
+    db = docs / "cache.db"
+    one_at_a_time = ("--max-concurrency", "1", "--host-concurrency", "1")
+    page.write_text(f"[a]({site}/ok) [g]({site}/gone) [w]({site}/wall)\n")
+    assert links(docs, page, *FAST, *one_at_a_time, "--db", db)[0] == 1
+    asked = len(site.requests)
+    # a new link before the old failures: they are asked for before it all the same
+    page.write_text(f"[n]({site}/ok?new) [a]({site}/ok) [g]({site}/gone) [w]({site}/wall)\n")
+    code, out, _ = links(docs, page, *FAST, *one_at_a_time, "--db", db, "--format", "json")
+    assert code == 1
+    again = [r.path for r in site.requests[asked:]]
+    assert sorted(again[:2]) == ["/gone", "/wall"] and again[2:] == ["/ok?new"]
+    statuses = {link["url"].rsplit("/", 1)[1]: link["status"] for link in json.loads(out)["links"]}
+    assert statuses == {"ok?new": "ok", "ok": "ok", "gone": "broken", "wall": "blocked"}
+
+
+def test_a_failure_no_longer_linked_or_now_excluded_is_not_reported_or_not_asked(
+    docs: Path, site: ServerURL
+) -> None:
+    page = docs / "docs" / "page.md"
+    db = docs / "cache.db"
+    page.write_text(f"[g]({site}/gone) [w]({site}/wall)\n")
+    assert links(docs, page, *FAST, "--db", db)[0] == 1
+    asked = len(site.requests)
+    page.write_text(f"[w]({site}/wall)\n")  # /gone is no longer linked
+    code, out, _ = links(docs, page, *FAST, "--db", db, "--exclude", "/wall$",
+                         "--format", "json")
+    assert code == 0
+    assert [link["status"] for link in json.loads(out)["links"]] == ["excluded"]
+    # /gone may be asked again (it was a failure of the same inputs), never /wall
+    assert "/wall" not in [r.path for r in site.requests[asked:]]
+    with sqlite3.connect(db) as conn:  # what is not linked is not kept as this run's
+        kept = conn.execute("select url from fetches where run_id = 2").fetchall()
+    assert kept == []
+    asked = len(site.requests)
+    assert links(docs, page, *FAST, "--db", db, "--exclude", "/wall$")[0] == 0
+    assert site.requests[asked:] == []  # so it is not asked for on every later run
+
+
+def test_a_failure_of_other_inputs_is_not_fetched_early(docs: Path, site: ServerURL) -> None:
+    first, second = docs / "docs" / "one.md", docs / "docs" / "two.md"
+    db = docs / "cache.db"
+    first.write_text(f"[g]({site}/gone)\n")
+    second.write_text(f"[a]({site}/ok)\n")
+    assert links(docs, first, *FAST, "--db", db)[0] == 1
+    asked = len(site.requests)
+    assert links(docs, second, *FAST, "--db", db)[0] == 0
+    assert [r.path for r in site.requests[asked:]] == ["/ok"]

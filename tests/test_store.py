@@ -424,16 +424,26 @@ def test_fresh_fetch_never_reuses_a_failure(store: Store) -> None:
     store.record_fetch(None, Fetch(url=url, status=LinkStatus.TIMEOUT, fetched_at=ago(minutes=1)))
     assert store.fresh_fetch(url, timedelta(days=1)) is None
 
+    # a success after the failure is reused
+    store.record_fetch(
+        None, Fetch(url=url, status=LinkStatus.OK, body=b"up", fetched_at=ago(seconds=30))
+    )
+    cached = store.fresh_fetch(url, timedelta(days=1))
+    assert cached is not None
+    assert cached.status is LinkStatus.OK
+    assert cached.body == b"up"
+
+
+def test_a_later_failure_outweighs_an_earlier_success(store: Store) -> None:
+    url = "https://went-down.example/"
     store.record_fetch(
         None, Fetch(url=url, status=LinkStatus.OK, body=b"up", fetched_at=ago(hours=3))
     )
     store.record_fetch(
         None, Fetch(url=url, status=LinkStatus.BROKEN, http_status=500, fetched_at=ago(minutes=2))
     )
-    cached = store.fresh_fetch(url, timedelta(days=1))
-    assert cached is not None
-    assert cached.status is LinkStatus.OK
-    assert cached.body == b"up"
+    assert store.fresh_fetch(url, timedelta(days=1)) is None
+    assert store.fresh_fetch(url, timedelta(days=1), need_body=True) is None
 
 
 def test_fresh_fetch_picks_the_newest_success_whatever_the_timestamp_spelling(

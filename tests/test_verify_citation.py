@@ -77,9 +77,9 @@ def test_a_work_given_as_the_site_host_matches() -> None:
 
 
 def test_a_guessed_page_date_is_never_compared(pilot_page: SourceText) -> None:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
-    guessed = replace(pilot_page, date_is_guess=True)  # type: ignore[type-var]
+    guessed = replace(pilot_page, date_is_guess=True)
     assert _names(_cited(date="2 June 2011"), guessed) == []
 
 

@@ -4,7 +4,8 @@ each marker a claim carries names a Reference of the same Document."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from citecheck.models import Claim, Document, Reference
 

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from msgspec.structs import replace
 
 from citecheck.documents.assemble import assemble
 from citecheck.documents.claims import MarkedText, build_claims, normalise_space, slugify

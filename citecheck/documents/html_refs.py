@@ -15,10 +15,10 @@ from __future__ import annotations
 import copy
 import json
 import re
-from dataclasses import replace
 from urllib.parse import parse_qs, unquote
 
 from bs4 import Tag
+from msgspec.structs import replace
 
 from citecheck.dates import normalize_date
 from citecheck.documents.citation_text import (

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import mwparserfromhell
+from msgspec.structs import replace
 from mwparserfromhell.nodes import (
     Comment,
     ExternalLink,

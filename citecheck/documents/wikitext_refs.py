@@ -8,9 +8,9 @@ text, with `[http://x title]` or a bare URL as its link.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import mwparserfromhell
+from msgspec.structs import replace
 from mwparserfromhell.nodes import ExternalLink, Template
 from mwparserfromhell.wikicode import Wikicode
 

@@ -20,11 +20,18 @@ import queue
 import threading
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from citecheck.errors import CitecheckError
 from citecheck.fetch.chain import Chain, Deadline
-from citecheck.fetch.classify import REDIRECT_CODES, body_limit, classify_answer, get_after_head
+from citecheck.fetch.classify import (
+    REDIRECT_CODES,
+    body_limit,
+    classify_answer,
+    get_after_head,
+    get_at_once,
+)
 from citecheck.fetch.errors import DeadlineExceeded, innermost
 from citecheck.fetch.headers import request_headers
 from citecheck.fetch.hosts import HostPacer
@@ -222,9 +229,17 @@ class AsyncEngine:
     # -- the thread bridge ------------------------------------------------------------
 
     def run(
-        self, urls: Iterable[str], concurrency: int, need_body: bool
+        self,
+        urls: Iterable[str],
+        concurrency: int,
+        need_body: bool,
+        failed_before: AbstractSet[str] = frozenset(),
     ) -> Generator[Fetch, None, None]:
-        """Fetch `urls` on an event loop in a worker thread; yields as they complete."""
+        """Fetch `urls` on an event loop in a worker thread; yields as they complete.
+
+        A URL in `failed_before` is asked with GET at once (`get_at_once`); the set is
+        read by the loop when the URL's fetch starts, so the caller may add a URL to it
+        up to the moment it hands the URL over."""
         concurrency = max(1, concurrency)
         load_client_modules(self._transports)  # here, not in the worker thread
         read_ahead = max(256, concurrency * 4)
@@ -240,7 +255,8 @@ class AsyncEngine:
             try:
                 task = loop.create_task(
                     self._main(
-                        inbox, concurrency, read_ahead, waiting_limit, need_body, results, holder
+                        inbox, concurrency, read_ahead, waiting_limit, need_body,
+                        failed_before, results, holder,
                     )
                 )
                 holder["task"] = task
@@ -328,6 +344,7 @@ class AsyncEngine:
         read_ahead: int,
         waiting_limit: int,
         need_body: bool,
+        failed_before: AbstractSet[str],
         results: queue.Queue[object],
         holder: dict[str, object],
     ) -> None:
@@ -416,7 +433,9 @@ class AsyncEngine:
                             break
                         host, url = picked
                         task = loop.create_task(
-                            self._fetch(transport, host_slots, url, need_body)
+                            self._fetch(
+                                transport, host_slots, url, need_body, url in failed_before
+                            )
                         )
                         running.add(task)
                         deadlines[task] = loop.time() + deadline
@@ -450,13 +469,13 @@ class AsyncEngine:
         host_slots: dict[str, _Slots],
         url: str,
         need_body: bool,
+        failed_before: bool,
     ) -> Fetch:
         """One URL, its redirects followed (one coroutine for the chain: every frame
         between the task and the client is resumed on each of a request's awaits)."""
         chain = Chain(url, self.options, deadline=Deadline(self.options.deadline))
         walk = _Walk(chain, need_body)
-        method = self.options.method
-        get_only = method == "get" or (need_body and method == "head-then-get")
+        get_only = get_at_once(self.options.method, need_body, failed_before)
         try:
             while True:
                 # names are checked by the resolver, on the addresses actually connected to
@@ -517,10 +536,9 @@ class AsyncEngine:
         host_slots: dict[str, _Slots],
         walk: _Walk,
     ) -> _Answer | Fetch:
-        """One hop: HEAD and/or GET per the method option."""
+        """One hop: HEAD, and GET after it when the answer calls for one (`_fetch`
+        asks with GET alone when `get_at_once`)."""
         method = self.options.method
-        if method == "get" or (walk.need_body and method == "head-then-get"):
-            return await self._exchange(transport, host_slots, "GET", walk)
         try:
             head = await self._exchange(transport, host_slots, "HEAD", walk)
         except transport.errors() as exc:

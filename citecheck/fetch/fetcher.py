@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Generator, Iterable
+from collections.abc import Set as AbstractSet
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Literal
 
@@ -123,28 +124,42 @@ class Fetcher:
         return self._sync.fetch(url, need_body)
 
     def fetch_many(
-        self, urls: Iterable[str], workers: int | None = None, *, need_body: bool = True
+        self,
+        urls: Iterable[str],
+        workers: int | None = None,
+        *,
+        need_body: bool = True,
+        failed_before: AbstractSet[str] = frozenset(),
     ) -> Generator[Fetch, None, None]:
         """Fetch many URLs; yields each Fetch as it completes (not in input order).
 
         workers: requests in flight at once (default: options.max_concurrency).
+        failed_before: URLs known to have failed when last fetched, asked with GET at
+        once under head-then-get; read as each URL's fetch starts, so the caller may add
+        to it while `urls` is being read.
         """
         concurrency = max(1, workers or self.options.max_concurrency)
         if self.options.offline:
             return (_offline(url, self.options) for url in urls)
         if self.engine != "sync":
-            return self._async.run(urls, concurrency, need_body)
-        return self._threaded(urls, concurrency, need_body)
+            return self._async.run(urls, concurrency, need_body, failed_before)
+        return self._threaded(urls, concurrency, need_body, failed_before)
 
     def _threaded(
-        self, urls: Iterable[str], workers: int, need_body: bool
+        self,
+        urls: Iterable[str],
+        workers: int,
+        need_body: bool,
+        failed_before: AbstractSet[str],
     ) -> Generator[Fetch, None, None]:
         pool = self._pool(workers)
         pending: set[Future[Fetch]] = set()
         try:
             # keep a bounded number in flight so a huge input is not queued all at once
             for url in urls:
-                pending.add(pool.submit(self._sync.fetch, url, need_body))
+                pending.add(
+                    pool.submit(self._sync.fetch, url, need_body, url in failed_before)
+                )
                 if len(pending) >= workers * 4:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     yield from (future.result() for future in done)

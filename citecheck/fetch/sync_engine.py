@@ -18,7 +18,13 @@ from requests.adapters import HTTPAdapter
 
 from citecheck.errors import CitecheckError
 from citecheck.fetch.chain import Chain, Deadline
-from citecheck.fetch.classify import REDIRECT_CODES, body_limit, classify_answer, get_after_head
+from citecheck.fetch.classify import (
+    REDIRECT_CODES,
+    body_limit,
+    classify_answer,
+    get_after_head,
+    get_at_once,
+)
 from citecheck.fetch.errors import DeadlineExceeded, describe_request_error, innermost
 from citecheck.fetch.headers import request_headers
 from citecheck.fetch.hosts import HostPacer, HostSlots
@@ -103,7 +109,7 @@ class SyncEngine:
             session.close()
         self._local = threading.local()
 
-    def fetch(self, url: str, need_body: bool = True) -> Fetch:
+    def fetch(self, url: str, need_body: bool = True, failed_before: bool = False) -> Fetch:
         chain = Chain(
             url,
             self.options,
@@ -111,7 +117,7 @@ class SyncEngine:
             via="replay" if self.is_replay() else "live",
         )
         try:
-            return self._follow(chain, need_body)
+            return self._follow(chain, need_body, failed_before)
         except CitecheckError:
             raise  # run-level trouble (an unwritable WARC), not this URL's
         except Exception as exc:  # one odd URL must not end a long run; say what happened
@@ -121,7 +127,7 @@ class SyncEngine:
 
     # -- the chain ------------------------------------------------------------------
 
-    def _follow(self, chain: Chain, need_body: bool) -> Fetch:
+    def _follow(self, chain: Chain, need_body: bool, failed_before: bool) -> Fetch:
         session = self.session()
         session.cookies.clear()  # cookies from one citation must not shape another's answer
         resolve = self._resolve_dns and chain.via == "live"
@@ -132,7 +138,7 @@ class SyncEngine:
             if chain.deadline.expired():
                 return chain.timed_out()
             try:
-                answer = self._hop(session, chain, need_body)
+                answer = self._hop(session, chain, need_body, failed_before)
             except DeadlineExceeded:
                 return chain.timed_out()
             except _TRANSPORT_ERRORS as exc:
@@ -163,10 +169,12 @@ class SyncEngine:
                 error=reason,
             )
 
-    def _hop(self, session: requests.Session, chain: Chain, need_body: bool) -> _Exchange | Fetch:
+    def _hop(
+        self, session: requests.Session, chain: Chain, need_body: bool, failed_before: bool
+    ) -> _Exchange | Fetch:
         """One hop: HEAD and/or GET per the method option."""
         method = self.options.method
-        if method == "get" or (need_body and method == "head-then-get"):
+        if get_at_once(method, need_body, failed_before):
             return self._exchange(session, "GET", chain, need_body)
         try:
             head = self._exchange(session, "HEAD", chain, need_body)

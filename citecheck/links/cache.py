@@ -1,18 +1,20 @@
 """The store as the cache of `citecheck links`: fresh successes read, live fetches kept.
 
-A link that passed within `max_age` is answered from the store; failures are never
-answered from it (they are fetched again every run). Fetches are written in batches
-(`Store.record_fetches`, one transaction each), without their bodies.
-URLs are looked up a chunk at a time (`Store.fresh_statuses`, one query per chunk).
-Everything runs in the calling thread, on the run's own Store.
+A link whose newest fetch within `max_age` passed is answered from the store; failures
+are never answered from it (they are fetched again every run, and a later failure
+outweighs an earlier success). Fetches are written in batches (`Store.record_fetches`,
+one transaction each), without their bodies. URLs are looked up a chunk at a time
+(`Store.recent_statuses`, one query per chunk). Everything runs in the calling thread,
+on the run's own Store.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
 
@@ -20,7 +22,7 @@ from citecheck.models import Fetch, LinkStatus, Redirect
 
 if TYPE_CHECKING:
     from citecheck.store import Store
-    from citecheck.store.database import FreshStatus
+    from citecheck.store.database import RecentStatus
 
 
 class Answer(msgspec.Struct, frozen=True, gc=False):
@@ -57,7 +59,7 @@ class Answer(msgspec.Struct, frozen=True, gc=False):
         )
 
     @classmethod
-    def cached(cls, row: FreshStatus, shared: dict[str, str]) -> Answer:
+    def cached(cls, row: RecentStatus, shared: dict[str, str]) -> Answer:
         """A fresh success from the store, straight from its columns (no Fetch built)."""
         error = row.error
         return cls(
@@ -83,6 +85,15 @@ def _redirects_from_json(text: str | None) -> tuple[Redirect, ...]:
     return redirects_from_json(text)
 
 
+class Lookup(NamedTuple):
+    """The cache's word on a chunk of URLs (`LinkCache.lookup`)."""
+
+    answers: dict[str, Answer]  # URL -> fresh success, answered without a fetch
+    # URLs whose newest fresh fetch failed: fetched again, with GET at once (with
+    # head-then-get their last answer came from a GET after the HEAD anyway)
+    failed: AbstractSet[str]
+
+
 class LinkCache:
     """Reads and writes of one run. See the module docstring."""
 
@@ -106,12 +117,26 @@ class LinkCache:
             return None
         return self.store.fresh_fetch(url, self.max_age, need_body=True)
 
-    def fresh_answers(self, urls: Sequence[str], shared: dict[str, str]) -> dict[str, Answer]:
-        """The newest fresh success of each URL, as what a link needs of it (no body)."""
+    def lookup(self, urls: Sequence[str], shared: dict[str, str]) -> Lookup:
+        """What the store knows of each URL: the answer of a fresh success (no body),
+        or that its newest fresh fetch failed."""
         if self.store is None or not self._reads() or not urls:
-            return {}
-        found = self.store.fresh_statuses(urls, self.max_age)
-        return {url: Answer.cached(row, shared) for url, row in found.items()}
+            return Lookup({}, frozenset())
+        answers: dict[str, Answer] = {}
+        failed: set[str] = set()
+        for url, row in self.store.recent_statuses(urls, self.max_age).items():
+            if row.reusable:
+                answers[url] = Answer.cached(row, shared)
+            else:
+                failed.add(url)
+        return Lookup(answers, failed)
+
+    def failed_last_time(self, sources: Sequence[str], limit: int) -> list[str]:
+        """The URLs that failed in the previous run over `sources` and have not passed
+        since: fetched again first, before the documents are read (see links.run)."""
+        if self.store is None or self.run_id is None or not self._reads():
+            return []
+        return self.store.failed_last_time(self.run_id, "links", sources, self.max_age, limit)
 
     def record(self, fetch: Fetch) -> None:
         if self.store is None:

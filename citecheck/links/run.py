@@ -28,7 +28,7 @@ from citecheck.links.local import FragmentCache, check_local, remote_fragment_ok
 from citecheck.links.model import Link, LinkResult
 from citecheck.links.policy import LinkPolicy
 from citecheck.links.spill import DEFAULT_BOUND, SpillList, SpillMap
-from citecheck.models import InputFailure, LinkStatus
+from citecheck.models import Fetch, InputFailure, LinkStatus
 from citecheck.network import Network, RunOptions
 
 if TYPE_CHECKING:
@@ -205,13 +205,34 @@ def _check(
         with_body: SpillList[str] = scratch.enter_context(SpillList(bound=bound))
         answers: SpillMap[Answer] = scratch.enter_context(SpillMap(bound=bound))
         count = _Progress(progress)
+        # What failed in the previous run over these inputs is fetched again first,
+        # while the documents are read: on a warm CI run these are most of the
+        # fetches, and their answers are in by the time the last link is found.
+        early = {
+            url for url in cache.failed_last_time(options.sources, bound)
+            if options.policy.excluded(url) is None
+        }
+        for _ in early:
+            count.more()
+        # URLs whose last fetch failed, on their way to the engine (asked with GET at
+        # once); each leaves when its answer comes back, so the set stays small
+        failed_before: set[str] = set(early)
+
+        def counted(key: str) -> None:
+            if key not in early:
+                count.more()
 
         def not_cached(chunk: list[str]) -> Iterator[str]:
-            """The URLs of `chunk` with no fresh success in the cache; the others answered."""
-            cached = cache.fresh_answers(chunk, shared)
+            """The URLs of `chunk` with no fresh success in the cache and not on their
+            way already; the others answered."""
+            if early:
+                chunk = [url for url in chunk if url not in early]
+            lookup = cache.lookup(chunk, shared)
             for url in chunk:
-                answer = cached.get(url)
+                answer = lookup.answers.get(url)
                 if answer is None:
+                    if url in lookup.failed:
+                        failed_before.add(url)
                     yield url
                 else:
                     answers[url] = answer
@@ -245,12 +266,12 @@ def _check(
                 before = routed.get(key)
                 if fragments and fragment_of(link.url):
                     if before is None:
-                        count.more()
+                        counted(key)
                     if not before:
                         routed[key] = True
                 elif before is None:
                     routed[key] = False
-                    count.more()
+                    counted(key)
                     if not fragments:
                         chunk.append(key)
                         if len(chunk) >= cache.LOOKUP_CHUNK:
@@ -267,17 +288,32 @@ def _check(
                         chunk = []
             yield from not_cached(chunk)
 
-        urls = to_fetch()
+        urls = itertools.chain(early, to_fetch())
         first = next(urls, None)  # no engine is started for a run with nothing to fetch
         if first is not None:
             workers = options.fetch.max_concurrency
             fetched = network.fetcher.fetch_many(
-                itertools.chain((first,), urls), workers=workers, need_body=False
+                itertools.chain((first,), urls), workers=workers, need_body=False,
+                failed_before=failed_before,
             )
+            # an early answer for a URL not linked (yet) waits for the end of the
+            # collection; if it is not linked at all it is dropped, not recorded: a
+            # failure kept would make its URL a failure of this run too, asked for
+            # again on every later run
+            unclaimed: dict[str, Fetch] = {}
             for fetch in fetched:
+                failed_before.discard(fetch.url)
+                if fetch.url in early and fetch.url not in routed:
+                    unclaimed[fetch.url] = fetch
+                    continue
                 cache.record(fetch)
                 answers[fetch.url] = Answer.of(fetch, False, shared)
                 count.done_one()
+            for url, fetch in unclaimed.items():
+                count.done_one()
+                if url in routed:
+                    cache.record(fetch)
+                    answers[url] = Answer.of(fetch, False, shared)
         unique_urls = len(distinct)
         distinct.close()
         routed.close()

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from citecheck.errors import StoreError
 from citecheck.models import ArchiveStatus, Capture, Document, Fetch, ReferenceResult, Verdict
-from citecheck.store import bulk, codec
+from citecheck.store import bulk, codec, runs
 from citecheck.store.tables import (
     BODIES,
     CAPTURES,
@@ -53,9 +53,10 @@ RUN_STATUSES = ("complete", "interrupted", "failed")
 _LOOKUP_CHUNK = 500  # URLs per query: SQLite caps the number of bound parameters
 
 
-class FreshStatus(NamedTuple):
-    """The status columns of a reusable fetch (`Store.fresh_statuses`), as stored:
-    `status` a LinkStatus value, `redirects` the JSON text (codec.redirects_from_json)."""
+class RecentStatus(NamedTuple):
+    """The status columns of the newest fetch of a URL within the cache's age
+    (`Store.recent_statuses`), as stored: `status` a LinkStatus value, `redirects` the
+    JSON text (codec.redirects_from_json)."""
 
     url: str
     status: str
@@ -65,13 +66,14 @@ class FreshStatus(NamedTuple):
     error: str | None
     elapsed_ms: float | None
 
+    @property
+    def reusable(self) -> bool:
+        """Whether it answers the link: a success (a failure is fetched again)."""
+        return self.status in codec.SUCCESS_STATUSES
 
-def _fresh_condition(max_age: timedelta) -> tuple[str, list[Any]]:
-    """The SQL condition (and its parameters) of a fetch that may be reused: a success
-    younger than `max_age`. Failures never count."""
-    oldest = (datetime.now(UTC) - max_age).timestamp()
-    statuses = ", ".join("?" for _ in codec.SUCCESS_STATUSES)
-    return f"fetched_epoch >= ? and status in ({statuses})", [oldest, *codec.SUCCESS_STATUSES]
+
+def _oldest_epoch(max_age: timedelta) -> float:
+    return (datetime.now(UTC) - max_age).timestamp()
 
 
 @contextmanager
@@ -246,18 +248,24 @@ class Store:
     ) -> Fetch | None:
         """The newest successful fetch of `url` younger than `max_age`, from_cache=True.
 
-        Failures are never reused: a dead link is looked at again every run. With
-        `need_body`, only a fetch that kept its body counts (`links` records statuses
-        only; `check` needs the page text).
+        Failures are never reused, and a success is not reused once a later fetch of
+        the URL failed: the newest knowledge of a link decides (a dead link is looked at
+        again every run). With `need_body`, only a fetch that kept its body counts
+        (`links` records statuses only; `check` needs the page text).
         """
-        fresh, parameters = _fresh_condition(max_age)
+        statuses = ", ".join("?" for _ in codec.SUCCESS_STATUSES)
         with_body = " and body_sha256 is not null" if need_body else ""
         with self._guard(f"read the fetch history of {url}"):
             rows = list(
                 self.db.query(
-                    f"select * from {FETCHES} where url = ? and {fresh}{with_body}"
+                    f"select * from {FETCHES} as kept where url = ? and fetched_epoch >= ?"
+                    f" and status in ({statuses}){with_body}"
+                    f" and not exists (select 1 from {FETCHES} as later where later.url = ?"
+                    " and later.fetched_epoch > kept.fetched_epoch"
+                    f" and later.status not in ({statuses}))"
                     " order by fetched_epoch desc, id desc limit 1",
-                    [url, *parameters],
+                    [url, _oldest_epoch(max_age), *codec.SUCCESS_STATUSES, url,
+                     *codec.SUCCESS_STATUSES],
                 )
             )
             if not rows:
@@ -266,26 +274,29 @@ class Store:
             body = self._body(row["body_sha256"]) if row["body_sha256"] else None
             return codec.fetch_from_row(row, body)
 
-    def fresh_statuses(self, urls: Sequence[str], max_age: timedelta) -> dict[str, FreshStatus]:
-        """What `fresh_fetch` says of each of many URLs, as its status columns only (no
-        Fetch is built: a warm `links` run asks about thousands, and a link needs no
-        more), one query per 500 URLs; the URLs with no fresh success are left out."""
-        fresh, parameters = _fresh_condition(max_age)
-        found: dict[str, FreshStatus] = {}
+    def recent_statuses(
+        self, urls: Sequence[str], max_age: timedelta
+    ) -> dict[str, RecentStatus]:
+        """The newest fetch of each URL younger than `max_age`, success or failure, as
+        its status columns only (no Fetch is built: a warm `links` run asks about
+        thousands, and a link needs no more), one query per 500 URLs; URLs with no
+        fetch that young are left out. A success answers the link (`reusable`)."""
+        oldest = _oldest_epoch(max_age)
+        found: dict[str, RecentStatus] = {}
         with self._guard("read the fetch history"):
             for start in range(0, len(urls), _LOOKUP_CHUNK):
                 chunk = urls[start : start + _LOOKUP_CHUNK]
                 # one row per URL: with max(), SQLite takes the other columns from the
                 # row holding the maximum, the newest fetch
                 newest = (
-                    f"(select {', '.join(FreshStatus._fields)}, max(fetched_epoch)"
+                    f"(select {', '.join(RecentStatus._fields)}, max(fetched_epoch)"
                     f" from {FETCHES} where url in ({', '.join('?' for _ in chunk)})"
-                    f" and {fresh} group by url)"
+                    " and fetched_epoch >= ? group by url)"
                 )
                 for row in bulk.select_rows(
-                    self.conn, FreshStatus._fields, newest, [*chunk, *parameters]
+                    self.conn, RecentStatus._fields, newest, [*chunk, oldest]
                 ):
-                    found[row[0]] = FreshStatus._make(row)
+                    found[row[0]] = RecentStatus._make(row)
         return found
 
     def fetch_history(self, url: str) -> list[Fetch]:
@@ -357,9 +368,27 @@ class Store:
     ) -> int | None:
         """The latest earlier complete run of the same command over the same documents."""
         with self._guard("read runs"):
-            from citecheck.store import history
+            return runs.previous_run_id(self.conn, run_id, command, sources)
 
-            return history.previous_run_id(self.db, run_id, command, sources)
+    def failed_last_time(
+        self, run_id: int, command: str, sources: Sequence[str], max_age: timedelta, limit: int
+    ) -> list[str]:
+        """Up to `limit` URLs that failed in the previous run of `command` over `sources`
+        and whose newest fetch younger than `max_age` is still that failure (a later
+        success answers the link from the cache instead)."""
+        with self._guard("read runs"):
+            previous = runs.previous_run_id(self.conn, run_id, command, sources)
+            if previous is None:
+                return []
+            statuses = ", ".join("?" for _ in codec.SUCCESS_STATUSES)
+            rows = self.conn.execute(
+                f"select url from (select url, status, max(fetched_epoch) from {FETCHES}"
+                f" where url in (select url from {FETCHES} where run_id = ?)"
+                " and fetched_epoch >= ? group by url)"
+                f" where status not in ({statuses}) limit ?",
+                [previous, _oldest_epoch(max_age), *codec.SUCCESS_STATUSES, limit],
+            ).fetchall()
+        return [row[0] for row in rows]
 
     def new_problem_count(
         self, run_id: int, command: str, sources: Sequence[str], all_problems: int

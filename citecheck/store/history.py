@@ -13,9 +13,7 @@ problem before), which is what `--fail-on new` fails on.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -281,50 +279,6 @@ def compare_runs(db: Database, old_run_id: int, new_run_id: int) -> RunDiff:
 
 
 # -- finding runs ------------------------------------------------------------------
-
-
-def run_sources(db: Database, run_id: int) -> list[str]:
-    """The documents a run read; for a run without documents, its options' `sources`."""
-    rows = db.execute(
-        f"select distinct source from {DOCUMENTS} where run_id = ? order by source", [run_id]
-    ).fetchall()
-    if rows:
-        return [row[0] for row in rows]
-    option_row = db.execute(f"select options from {RUNS} where id = ?", [run_id]).fetchone()
-    try:
-        options = json.loads(option_row[0]) if option_row and option_row[0] else {}
-    except ValueError:
-        return []
-    listed = options.get("sources") if isinstance(options, dict) else None
-    return sorted(str(s) for s in listed) if isinstance(listed, list) else []
-
-
-def previous_run_id(
-    db: Database,
-    run_id: int,
-    command: str | None = None,
-    sources: Sequence[str] | None = None,
-) -> int | None:
-    """The latest complete run before `run_id` of the same command over the same documents.
-
-    `command` and `sources` default to those of `run_id` itself; the order of the
-    sources does not matter. Interrupted or failed runs are skipped: their missing
-    results would read as references removed and problems fixed.
-    """
-    row = db.execute(f"select command from {RUNS} where id = ?", [run_id]).fetchone()
-    if row is None and command is None:
-        return None
-    wanted_command = command if command is not None else row[0]
-    wanted_sources = sorted(sources) if sources is not None else run_sources(db, run_id)
-    candidates = db.execute(
-        f"select id from {RUNS} where id < ? and command = ? and status = 'complete'"
-        " order by id desc",
-        [run_id, wanted_command],
-    ).fetchall()
-    for (candidate,) in candidates:
-        if run_sources(db, candidate) == wanted_sources:
-            return int(candidate)
-    return None
 
 
 def run_history(db: Database, up_to: int | None = None, limit: int = 30) -> list[RunPoint]:

@@ -17,7 +17,6 @@ Nothing here raises on bad input: junk gives an empty source whose `problem` say
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 
 from citecheck.models import SourceText
 from citecheck.sentences import split_sentences
@@ -42,8 +41,7 @@ MAX_TEXT_CHARS = 1_000_000  # about 150 printed pages: more is never one article
 MAX_SENTENCES = 10_000  # keeps memory bounded; scoring reads at most this many anyway
 
 
-@dataclass(frozen=True)
-class PageSource(SourceText):
+class PageSource(SourceText, frozen=True, gc=False):
     """A SourceText with what the citation-level checks read about the page itself."""
 
     canonical_url: str | None = None  # <link rel=canonical> or og:url, absolute
