@@ -7,12 +7,12 @@ nothing of the text and verdict machinery, loads fast.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from citecheck.fetch import Fetcher, FetchOptions
 from citecheck.models import Capture, Fetch
@@ -30,11 +30,11 @@ if TYPE_CHECKING:
     from citecheck.replay import RecordedResponse, WarcRecorder
 
 
-@dataclass(frozen=True)
-class RunOptions:
+# A Struct, not a dataclass: start-up cost, see citecheck/models.py (gc=False: no cycles).
+class RunOptions(msgspec.Struct, frozen=True, gc=False):
     db: Path = Path("citecheck.db")
     max_age: timedelta = timedelta(days=1)
-    fetch: FetchOptions = field(default_factory=FetchOptions)
+    fetch: FetchOptions = msgspec.field(default_factory=FetchOptions)
     replay: Path | None = None
     record: Path | None = None
     wayback_url: str | None = None
@@ -97,7 +97,7 @@ class Network:
         # Replayed pages live on reserved domains that do not resolve: no DNS checks then.
         # A replay never touches the network, so the address guard has nothing to protect.
         fetch_options = (
-            dataclasses.replace(options.fetch, allow_private=True) if factory else options.fetch
+            msgspec.structs.replace(options.fetch, allow_private=True) if factory else options.fetch
         )
         self.fetcher = Fetcher(
             fetch_options,

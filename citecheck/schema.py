@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-SCHEMA = "citecheck/1"
+from citecheck import SCHEMA as SCHEMA  # the id, defined where it costs nothing to import
 
 
 class LinkJSON(TypedDict, total=False):

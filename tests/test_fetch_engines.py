@@ -3,7 +3,6 @@ politeness per host, HEAD/GET, retries, headers, the address guard, bad servers.
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import itertools
 import shutil
@@ -13,6 +12,7 @@ import subprocess
 import zlib
 from typing import Any
 
+import msgspec
 import pytest
 from httpservers import ReceivedRequest, Route, RouteSpec, serve
 
@@ -54,7 +54,7 @@ def fetch_one(url: str, options: FetchOptions, engine: str, *, need_body: bool =
 
 def test_host_concurrency_is_never_exceeded(engine: str) -> None:
     routes = {"/slow": Route(200, body=b"ok", delay=0.05)}
-    options = dataclasses.replace(FAST, host_concurrency=3)
+    options = msgspec.structs.replace(FAST, host_concurrency=3)
     with serve(routes) as one, serve(routes, host="127.0.0.2") as two:
         urls = [f"{base}/slow?{i}" for i in range(18) for base in (one, two)]
         results = fetch_all(urls, options, engine, workers=32)
@@ -67,7 +67,7 @@ def test_host_concurrency_is_never_exceeded(engine: str) -> None:
 
 def test_max_concurrency_bounds_all_hosts_together(engine: str) -> None:
     routes = {"/slow": Route(200, body=b"ok", delay=0.05)}
-    options = dataclasses.replace(FAST, host_concurrency=10, max_concurrency=2)
+    options = msgspec.structs.replace(FAST, host_concurrency=10, max_concurrency=2)
     with serve(routes) as one, serve(routes, host="127.0.0.2") as two:
         urls = [f"{base}/slow?{i}" for i in range(6) for base in (one, two)]
         with Fetcher(options, engine=engine) as fetcher:  # type: ignore[arg-type]
@@ -78,7 +78,7 @@ def test_max_concurrency_bounds_all_hosts_together(engine: str) -> None:
 
 
 def test_host_request_interval_spaces_request_starts(engine: str) -> None:
-    options = dataclasses.replace(FAST, host_request_interval=0.1)
+    options = msgspec.structs.replace(FAST, host_request_interval=0.1)
     with serve({"/p": Route(200, body=b"ok")}) as site:
         fetch_all([f"{site}/p?{i}" for i in range(4)], options, engine)
         starts = sorted(r.received_at for r in site.requests)
@@ -95,7 +95,7 @@ def test_429_backs_off_its_host_without_stalling_others(engine: str) -> None:
         "/limited": [Route(429, headers={"Retry-After": "0.5"}), Route(200, body=b"ok")],
         "/other": Route(200, body=b"ok", delay=0.2),
     }
-    options = dataclasses.replace(FAST, host_concurrency=2, max_retries=1)
+    options = msgspec.structs.replace(FAST, host_concurrency=2, max_retries=1)
     with serve(routes_a) as a, serve({"/fast": Route(200, delay=0.05)}, host="127.0.0.2") as b:
         urls = [f"{a}/limited"] + [f"{a}/other?{i}" for i in range(3)]
         urls += [f"{b}/fast?{i}" for i in range(6)]
@@ -118,7 +118,7 @@ def by_method(get: Route, head: Route) -> RouteSpec:
 
 def test_head_falls_back_to_get_on_405(engine: str) -> None:
     routes = {"/no-head": by_method(get=Route(200, body=b"%PDF"), head=Route(405))}
-    options = dataclasses.replace(FAST, method="head-then-get")
+    options = msgspec.structs.replace(FAST, method="head-then-get")
     with serve(routes) as site:
         result = fetch_one(f"{site}/no-head", options, engine, need_body=False)
         methods = [r.method for r in site.requests]
@@ -128,7 +128,7 @@ def test_head_falls_back_to_get_on_405(engine: str) -> None:
 
 def test_head_is_enough_for_a_non_html_link(engine: str) -> None:
     pdf = Route(200, body=b"%PDF-1.7", headers={"Content-Type": "application/pdf"})
-    options = dataclasses.replace(FAST, method="head-then-get")
+    options = msgspec.structs.replace(FAST, method="head-then-get")
     with serve({"/paper.pdf": pdf}) as site:
         result = fetch_one(f"{site}/paper.pdf", options, engine, need_body=False)
         methods = [r.method for r in site.requests]
@@ -140,7 +140,7 @@ def test_link_check_without_body_still_finds_soft_404s(engine: str) -> None:
     soft = Route(200, body=b"<title>Page not found</title>" + b"x" * 500_000, headers=HTML)
     with serve({"/gone": soft, "/ok": Route(200, body=b"<title>Hi</title>", headers=HTML)}) as site:
         for method in ("get", "head-then-get"):
-            options = dataclasses.replace(FAST, method=method)  # type: ignore[arg-type]
+            options = msgspec.structs.replace(FAST, method=method)
             results = fetch_all([f"{site}/gone", f"{site}/ok"], options, engine, need_body=False)
             assert results[f"{site}/gone"].status is LinkStatus.SOFT_404
             assert results[f"{site}/ok"].status is LinkStatus.OK
@@ -152,7 +152,7 @@ def test_link_check_without_body_still_finds_soft_404s(engine: str) -> None:
 
 def test_503_is_retried_until_it_succeeds(engine: str) -> None:
     routes: dict[str, RouteSpec] = {"/flaky": [Route(503), Route(502), Route(200, body=b"up")]}
-    options = dataclasses.replace(FAST, max_retries=3, retry_backoff=0.01)
+    options = msgspec.structs.replace(FAST, max_retries=3, retry_backoff=0.01)
     with serve(routes) as site:
         result = fetch_one(f"{site}/flaky", options, engine)
         assert (result.status, result.body) == (LinkStatus.OK, b"up")
@@ -163,7 +163,7 @@ def test_retry_after_is_honoured(engine: str) -> None:
     routes: dict[str, RouteSpec] = {
         "/busy": [Route(429, headers={"Retry-After": "0.3"}), Route(200, body=b"ok")]
     }
-    options = dataclasses.replace(FAST, max_retries=2, retry_backoff=0.01)
+    options = msgspec.structs.replace(FAST, max_retries=2, retry_backoff=0.01)
     with serve(routes) as site:
         assert fetch_one(f"{site}/busy", options, engine).status is LinkStatus.OK
         first, second = (r.received_at for r in site.requests)
@@ -175,7 +175,7 @@ def test_spent_retry_budget_gives_the_last_answer(engine: str) -> None:
         "/down": Route(503),
         "/later": Route(429, headers={"Retry-After": "3600"}),  # beyond retry_after_max
     }
-    options = dataclasses.replace(FAST, max_retries=2, retry_backoff=0.01, retry_after_max=5)
+    options = msgspec.structs.replace(FAST, max_retries=2, retry_backoff=0.01, retry_after_max=5)
     with serve(routes) as site:
         results = fetch_all([f"{site}/down", f"{site}/later"], options, engine)
         assert (results[f"{site}/down"].status, results[f"{site}/down"].error) == (
@@ -189,7 +189,7 @@ def test_spent_retry_budget_gives_the_last_answer(engine: str) -> None:
 
 def test_timeouts_are_retried(engine: str) -> None:
     routes: dict[str, RouteSpec] = {"/stall": [Route(200, delay=1.0), Route(200, body=b"ok")]}
-    options = dataclasses.replace(FAST, timeout=0.2, max_retries=1, retry_backoff=0.01)
+    options = msgspec.structs.replace(FAST, timeout=0.2, max_retries=1, retry_backoff=0.01)
     with serve(routes) as site:
         assert fetch_one(f"{site}/stall", options, engine).status is LinkStatus.OK
         assert site.hits("/stall") == 2
@@ -200,7 +200,7 @@ def test_timeouts_are_retried(engine: str) -> None:
 
 def test_host_headers_go_only_to_their_host(engine: str) -> None:
     echo: RouteSpec = lambda request: Route(200, body=b"ok")  # noqa: E731  # headers are kept
-    options = dataclasses.replace(
+    options = msgspec.structs.replace(
         FAST,
         headers={"X-Everyone": "1"},
         host_headers={"127.0.0.1": {"X-Secret": "for-one"}},
@@ -576,7 +576,7 @@ def test_compressed_bodies_decode_alike_on_every_engine(engine: str) -> None:
 
 def test_trickling_server_is_stopped_by_the_deadline(engine: str) -> None:
     routes = {"/trickle": Route(200, body=b"z" * 2000, trickle=0.05)}
-    options = dataclasses.replace(FAST, deadline=0.5)
+    options = msgspec.structs.replace(FAST, deadline=0.5)
     with serve(routes) as site:
         result = fetch_one(f"{site}/trickle", options, engine)
     assert (result.status, result.error) == (LinkStatus.TIMEOUT, "deadline exceeded")
@@ -586,7 +586,7 @@ def test_trickling_server_is_stopped_by_the_deadline(engine: str) -> None:
 
 def test_gzip_bomb_is_capped(engine: str) -> None:
     routes = {"/bomb": Route(200, body=b"\0" * (20 * 2**20), gzip=True)}
-    options = dataclasses.replace(FAST, max_bytes=64 * 1024)
+    options = msgspec.structs.replace(FAST, max_bytes=64 * 1024)
     with serve(routes) as site:
         result = fetch_one(f"{site}/bomb", options, engine)
     assert (result.status, result.truncated) == (LinkStatus.OK, True)

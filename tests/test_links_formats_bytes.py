@@ -149,3 +149,27 @@ def test_indented_dump_matches_json_for_every_kind_of_value() -> None:
         1.5: "float key", None: "none key", False: "bool key",
     }
     assert dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_json_writer_spells_batches_without_odd_numbers_as_json_does() -> None:
+    """Without numbers msgspec spells otherwise (1e-05, 1e+300, NaN, Infinity) a batch
+    goes through msgspec: the same text, escapes, unicode and lone surrogates included."""
+    plain = tuple(
+        result for result in awkward_results()
+        if result.elapsed_ms is None or 1e-4 <= abs(result.elapsed_ms) < 1e16
+        or result.elapsed_ms == 0.0
+    )
+    surrogate = LinkResult(
+        Link(url="https://odd.example/\ud800", origin=Origin(f"{ROOT}/x.md", 1, 1),
+             written="https://odd.example/\ud800"),
+        LinkStatus.BROKEN, error="lone \udc80 surrogate", elapsed_ms=2.0,
+    )
+    for results in (plain, plain * 700, (*plain, surrogate)):  # 700x: several batches
+        report = LinksReport(results=results, root=ROOT, elapsed_ms=0.1)
+        document = {
+            "schema": "citecheck/1",
+            "links": [link_json(report, result) for result in report.results],
+            "summary": report.summary(),
+        }
+        expected = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        assert written_json(report) == expected

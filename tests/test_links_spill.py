@@ -3,7 +3,6 @@ reads back the same, in the same order, and the files are gone afterwards."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import pickle
 import tempfile
@@ -11,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from httpservers import Route, ServerURL, serve
 
@@ -157,7 +157,7 @@ def test_a_run_past_the_bound_reports_exactly_what_an_in_memory_run_does(
     assert document["summary"]["unique_urls"] == len({link["url"] for link in document["links"]})
 
     def as_markdown(report: LinksReport) -> str:
-        return render(dataclasses.replace(report, elapsed_ms=1.0), "markdown")
+        return render(msgspec.structs.replace(report, elapsed_ms=1.0), "markdown")
 
     assert as_markdown(spilled) == as_markdown(in_memory)
     assert spilled.summary()["failures"] == len(list(spilled.failures)) > 0

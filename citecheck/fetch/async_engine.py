@@ -21,7 +21,8 @@ import threading
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+
+import msgspec
 
 from citecheck.errors import CitecheckError
 from citecheck.fetch.chain import Chain, Deadline
@@ -64,8 +65,9 @@ OUTBOX_BATCH = 128  # ... or until this many are waiting
 _DONE = object()
 
 
-@dataclass(slots=True)
-class _Answer:
+# A Struct, not a dataclass: start-up cost (see citecheck/models.py), and one is made per
+# answer (~0.1 us against ~0.25). Mutable; gc=False: the headers never point back to it.
+class _Answer(msgspec.Struct, gc=False):
     code: int
     headers: Headers
     body: bytes

@@ -6,9 +6,10 @@ from __future__ import annotations
 import functools
 import time
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
+
+import msgspec
 
 from citecheck.fetch.classify import MAX_VISITS
 from citecheck.fetch.options import FetchOptions
@@ -67,8 +68,8 @@ def _private_literal(host: str) -> bool:
     return is_private_host(host, resolve=False)
 
 
-@dataclass(frozen=True)
-class Stop:
+# A Struct, not a dataclass: start-up cost, see citecheck/models.py (gc=False: no cycles).
+class Stop(msgspec.Struct, frozen=True, gc=False):
     """The chain ends here with this status."""
 
     status: LinkStatus

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Literal
+
+import msgspec
 
 Method = Literal["get", "head-then-get", "head"]
 
 
-@dataclass(frozen=True)
-class FetchOptions:
+# A Struct, not a dataclass: start-up cost, see citecheck/models.py. gc=False: no cycles
+# (the header mappings hold strings). Unhashable (dict fields), as the dataclass was.
+class FetchOptions(msgspec.Struct, frozen=True, gc=False):
     timeout: float = 15.0  # read timeout per request
     connect_timeout: float = 5.0
     deadline: float = 30.0  # overall per URL incl. redirects, retries and body
@@ -39,8 +41,8 @@ class FetchOptions:
     retry_after_max: float = 30.0  # longest wait honoured (Retry-After or backoff)
     retry_backoff: float = 0.5  # first backoff; doubles per try, with jitter
 
-    headers: Mapping[str, str] = field(default_factory=dict)  # sent to every host
-    host_headers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # per host
+    headers: Mapping[str, str] = msgspec.field(default_factory=dict)  # sent to every host
+    host_headers: Mapping[str, Mapping[str, str]] = msgspec.field(default_factory=dict)  # per host
     github_token: str | None = None  # Authorization: Bearer, only to GitHub hosts
     accept_encoding: str = "gzip, deflate"
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import socket
-from dataclasses import dataclass
+
+import msgspec
 
 from citecheck.fetch.errors import PrivateAddressRefused
 from citecheck.netguard import IPAddress, is_private_address, parse_literal_address
@@ -21,8 +22,8 @@ from citecheck.netguard import IPAddress, is_private_address, parse_literal_addr
 _NAME_FLAGS = socket.NI_NUMERICHOST | socket.NI_NUMERICSERV
 
 
-@dataclass(frozen=True)
-class Address:
+# A Struct, not a dataclass: start-up cost, see citecheck/models.py (gc=False: no cycles).
+class Address(msgspec.Struct, frozen=True, gc=False):
     family: socket.AddressFamily
     proto: int
     host: str  # the address as text ("203.0.113.5", "2001:db8::1", "fe80::1%eth0")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-import idna
+import msgspec
 
 from citecheck.models import LinkStatus
 from citecheck.netguard import parse_literal_address
+
+# idna (~3 ms to load) is imported where a host needs it (not ASCII, or an xn-- label).
 
 SUPPORTED_SCHEMES = frozenset({"http", "https"})
 # \s is str.isspace(): Unicode spaces too. One regex scan, not a Python loop per character.
@@ -25,8 +26,8 @@ _LOCATION_SAFE = "!#$%&'()*+,/:;=?@[]~"
 _SIMPLE_URL = re.compile(r"https?://([A-Za-z0-9.\-]+)(?::([0-9]{1,5}))?(?=[/?#]|$)", re.ASCII)
 
 
-@dataclass(frozen=True)
-class UrlProblem:
+# A Struct, not a dataclass: start-up cost, see citecheck/models.py (gc=False: no cycles).
+class UrlProblem(msgspec.Struct, frozen=True, gc=False):
     status: LinkStatus
     error: str
 
@@ -88,10 +89,14 @@ def _is_valid_host(host: str) -> bool:
     labels = name.rstrip(".").split(".")
     if any(not label or len(label) > 63 for label in labels):
         return False
+    punycode = [label for label in labels if label.lower().startswith("xn--")]
+    if not punycode:
+        return True
+    import idna
+
     try:
-        for label in labels:
-            if label.lower().startswith("xn--"):
-                idna.decode(label)
+        for label in punycode:
+            idna.decode(label)
     except idna.IDNAError:
         return False
     return True
@@ -101,6 +106,8 @@ def ascii_host(host: str) -> str | None:
     """The host as DNS sees it (IDNA/punycode), or None if it is not a valid name."""
     if host.isascii():
         return host
+    import idna
+
     try:
         return idna.encode(host, uts46=True).decode("ascii")
     except idna.IDNAError:

@@ -31,10 +31,11 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 from urllib.parse import quote_from_bytes, unquote, urljoin, urlsplit
+
+import msgspec
 
 from citecheck.links.extract import RawLink, extract_links
 from citecheck.links.model import Link, Origin
@@ -75,8 +76,8 @@ _GLOB_CHARS = frozenset("*?[")
 FetchPage = Callable[[str], tuple[bytes, "str | None"]]
 
 
-@dataclass(frozen=True)
-class CollectOptions:
+# Structs, not dataclasses: start-up cost, see citecheck/models.py (gc=False: no cycles).
+class CollectOptions(msgspec.Struct, frozen=True, gc=False):
     exclude_paths: tuple[str, ...] = ()  # --exclude-path: gitignore-style patterns
     respect_gitignore: bool = True  # folders: skip what .gitignore ignores (nested too)
     include_fragments: bool = False  # keep '#fragment' on remote URLs (local ones always kept)
@@ -89,8 +90,7 @@ class CollectOptions:
 InputProblem = InputFailure
 
 
-@dataclass(frozen=True)
-class _Document:
+class _Document(msgspec.Struct, frozen=True, gc=False):
     source: str  # as shown in reports: the path as given/walked, the URL, or "-"
     path: Path | None  # the file on disk (None for URLs and stdin)
     root: Path  # the input root: what a leading "/" is relative to

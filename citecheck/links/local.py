@@ -22,7 +22,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from citecheck.links.collect import detect_link_kind
-from citecheck.links.extract.html import html_anchors
 from citecheck.links.extract.markdown import markdown_parser
 from citecheck.links.model import Link, LinkResult
 from citecheck.models import LinkStatus
@@ -176,11 +175,19 @@ def _anchors_or_unknown(path: Path) -> set[str] | None:
     return _anchors_of_text(text, kind)
 
 
+def _html_anchors(text: str) -> set[str]:
+    # imported with the first page read for anchors: html.parser is start-up that a
+    # run without #fragments in local links never needs
+    from citecheck.links.extract.html import html_anchors
+
+    return html_anchors(text)
+
+
 def _anchors_of_text(text: str, kind: str) -> set[str] | None:
     if kind == "markdown":
         return markdown_anchors(text)
     if kind == "html":
-        return html_anchors(text)
+        return _html_anchors(text)
     if kind == "rst":
         return rst_anchors(text)
     if kind == "wikitext":
@@ -224,11 +231,11 @@ def markdown_anchors(text: str) -> set[str]:
     tokens = markdown_parser().parse(text, {})
     for position, token in enumerate(tokens):
         if token.type == "html_block":
-            anchors |= html_anchors(token.content)
+            anchors |= _html_anchors(token.content)
         elif token.type == "inline":
             for child in token.children or []:
                 if child.type == "html_inline":
-                    anchors |= html_anchors(child.content)
+                    anchors |= _html_anchors(child.content)
             if position and tokens[position - 1].type == "heading_open":
                 heading = "".join(
                     child.content
@@ -282,7 +289,7 @@ _WIKI_ANCHOR = re.compile(r"\{\{\s*[Aa]nchors?\s*\|(?P<names>[^}]*)\}\}")
 
 
 def wikitext_anchors(text: str) -> set[str]:
-    anchors = html_anchors(text)
+    anchors = _html_anchors(text)
     for match in _WIKI_HEADING.finditer(text):
         anchors.add(match.group("title").replace(" ", "_"))
     for match in _WIKI_ANCHOR.finditer(text):

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
+
+import msgspec
+from msgspec.structs import force_setattr
 
 from citecheck.errors import UsageError
 
@@ -23,25 +26,40 @@ DEFAULT_ACCEPT = (range(200, 300),)
 _RANGE = re.compile(r"^(?P<start>\d{3})?(?:(?P<op>\.\.=|\.\.|-)(?P<end>\d{3})?)?$")
 
 
-@dataclass(frozen=True)
-class LinkPolicy:
+# A Struct, not a dataclass: start-up cost, see citecheck/models.py (gc=False: no cycles).
+class LinkPolicy(msgspec.Struct, frozen=True, gc=False):
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     ignore_file_patterns: tuple[str, ...] = ()
     accept: tuple[range, ...] = ()
-    _include: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
-    _exclude: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
-    _ignore: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
-    _accepted: frozenset[int] = field(default=frozenset(), init=False, repr=False, compare=False)
+    # Derived from the four above in __post_init__ (whatever is passed for them is
+    # replaced there), and left out of ==, hash() and repr() by hand below: msgspec has
+    # no init=False, compare=False or repr=False.
+    _include: tuple[re.Pattern[str], ...] = ()
+    _exclude: tuple[re.Pattern[str], ...] = ()
+    _ignore: tuple[re.Pattern[str], ...] = ()
+    _accepted: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
-        # Compiled once here (frozen: set through object.__setattr__).
-        object.__setattr__(self, "_include", _compile(self.include, "--include"))
-        object.__setattr__(self, "_exclude", _compile(self.exclude, "--exclude"))
-        object.__setattr__(self, "_ignore", _compile(self.ignore_file_patterns, IGNORE_FILE_NAME))
+        # Compiled once here (frozen: set through force_setattr).
+        force_setattr(self, "_include", _compile(self.include, "--include"))
+        force_setattr(self, "_exclude", _compile(self.exclude, "--exclude"))
+        force_setattr(self, "_ignore", _compile(self.ignore_file_patterns, IGNORE_FILE_NAME))
         # a set of at most 900 codes: one lookup per link instead of a scan of ranges
         codes = frozenset(code for codes in self.accept or DEFAULT_ACCEPT for code in codes)
-        object.__setattr__(self, "_accepted", codes)
+        force_setattr(self, "_accepted", codes)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return _policy_compared(self) == _policy_compared(other)
+
+    def __hash__(self) -> int:
+        return hash(_policy_compared(self))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _POLICY_COMPARED)
+        return f"{self.__class__.__qualname__}({shown})"
 
     @classmethod
     def from_options(
@@ -78,6 +96,10 @@ class LinkPolicy:
     def accepts(self, http_status: int) -> bool:
         """Whether the status counts as success (without --accept: 2xx)."""
         return http_status in self._accepted
+
+
+_POLICY_COMPARED = ("include", "exclude", "ignore_file_patterns", "accept")
+_policy_compared = attrgetter(*_POLICY_COMPARED)
 
 
 def _compile(patterns: Iterable[str], where: str) -> tuple[re.Pattern[str], ...]:

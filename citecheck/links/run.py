@@ -13,11 +13,12 @@ import contextlib
 import itertools
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urldefrag
+
+import msgspec
 
 from citecheck.errors import InputError
 from citecheck.fetch import FetchOptions
@@ -46,11 +47,11 @@ def default_policy() -> LinkPolicy:
     return LinkPolicy.from_options(include=(), exclude=(), accept=None, ignore_file=None)
 
 
-@dataclass(frozen=True)
-class LinksOptions:
-    collect: CollectOptions = field(default_factory=CollectOptions)
-    policy: LinkPolicy = field(default_factory=default_policy)
-    fetch: FetchOptions = field(default_factory=FetchOptions)
+# A Struct, not a dataclass: start-up cost, see citecheck/models.py (gc=False: no cycles).
+class LinksOptions(msgspec.Struct, frozen=True, gc=False):
+    collect: CollectOptions = msgspec.field(default_factory=CollectOptions)
+    policy: LinkPolicy = msgspec.field(default_factory=default_policy)
+    fetch: FetchOptions = msgspec.field(default_factory=FetchOptions)
     db: Path | None = Path("citecheck.db")  # None: no cache, nothing stored
     max_age: timedelta = timedelta(days=1)
     replay: Path | None = None

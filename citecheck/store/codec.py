@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import zlib
 from collections.abc import Iterable
@@ -69,6 +68,8 @@ def pairs(items: Iterable[tuple[str, str]]) -> list[list[str]]:
 
 
 def body_digest(body: bytes) -> str:
+    import hashlib  # here: ~3 ms of start-up (OpenSSL's) that a `links` run never needs
+
     return hashlib.sha256(body).hexdigest()
 
 

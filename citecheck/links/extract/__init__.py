@@ -10,31 +10,37 @@ line and the 1-based column of the link's first character.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 
-from citecheck.links.extract.html import extract_html
-from citecheck.links.extract.markdown import extract_markdown
-from citecheck.links.extract.plaintext import extract_plaintext
 from citecheck.links.extract.raw import RawLink
-from citecheck.links.extract.rst import extract_rst
-from citecheck.links.extract.wikitext import extract_wikitext
 
 Extractor = Callable[[str], Iterator[RawLink]]
 
-EXTRACTORS: dict[str, Extractor] = {
-    "markdown": extract_markdown,
-    "html": extract_html,
-    "rst": extract_rst,
-    "plaintext": extract_plaintext,
-    "wikitext": extract_wikitext,
+# kind -> (module, function), imported on first use: a run over Markdown files loads
+# no HTML parser (html.parser) or reStructuredText patterns
+_EXTRACTORS: dict[str, tuple[str, str]] = {
+    "markdown": ("citecheck.links.extract.markdown", "extract_markdown"),
+    "html": ("citecheck.links.extract.html", "extract_html"),
+    "rst": ("citecheck.links.extract.rst", "extract_rst"),
+    "plaintext": ("citecheck.links.extract.plaintext", "extract_plaintext"),
+    "wikitext": ("citecheck.links.extract.wikitext", "extract_wikitext"),
 }
+KINDS = tuple(_EXTRACTORS)
+
+
+def extractor(kind: str) -> Extractor:
+    """The extractor of `kind` (unknown kinds: plain text)."""
+    module, name = _EXTRACTORS.get(kind, _EXTRACTORS["plaintext"])
+    found: Extractor = getattr(importlib.import_module(module), name)
+    return found
 
 
 def extract_links(kind: str, text: str) -> Iterator[RawLink]:
     """The links of `text` read as `kind`, by position: line, then column (unknown
     kinds: plain text). Lazy: a long Markdown text yields its first links before the
     rest is parsed, so the links of a file never need to be held all at once."""
-    return EXTRACTORS.get(kind, extract_plaintext)(text)
+    return extractor(kind)(text)
 
 
-__all__ = ["EXTRACTORS", "Extractor", "RawLink", "extract_links"]
+__all__ = ["KINDS", "Extractor", "RawLink", "extract_links", "extractor"]

@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from citecheck.links.extract.bare import find_bare_urls
-from citecheck.links.extract.html import extract_html
 from citecheck.links.extract.markdown_fast import FastPathFailed, stream_markdown_fast
 from citecheck.links.extract.raw import LineIndex, RawLink, in_order, links_after
 
@@ -120,6 +119,8 @@ def extract_markdown(text: str) -> Iterator[RawLink]:
 
 def extract_markdown_slow(text: str) -> Iterator[RawLink]:
     """The links of a Markdown text through markdown-it-py (slower, but keeps every link)."""
+    from citecheck.links.extract.html import extract_html  # with markdown-it: the slow path
+
     env: dict[str, object] = {}
     tokens = markdown_parser().parse(text, env)
     locator = _Locator(text)
@@ -137,6 +138,8 @@ def extract_markdown_slow(text: str) -> Iterator[RawLink]:
 
 
 def _inline_links(children: list[Token], locator: _Locator, end: int) -> Iterator[RawLink]:
+    from citecheck.links.extract.html import extract_html  # with markdown-it: the slow path
+
     depth = 0  # inside a link's text, bare URLs are not links
     # The links opened and not yet closed, each located at its close: a destination
     # comes after the link's text, and any image in it (a badge) is located first.

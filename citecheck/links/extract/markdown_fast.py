@@ -34,7 +34,6 @@ from itertools import islice, repeat
 from typing import TYPE_CHECKING, Any
 
 from citecheck.links.extract.bare import find_bare_urls
-from citecheck.links.extract.html import extract_html
 from citecheck.links.extract.raw import RawLink
 
 # pyromark (~3 ms to load) is imported when a Markdown text is first read.
@@ -626,6 +625,9 @@ class _Reader:
         line, column = self.place(self.char(start_byte))
         # A block's columns count from its lines' start, as the markdown-it-py path has them.
         column_offset = column - 1 if inline else 0
+        # loaded with the first HTML met: most Markdown holds none (html.parser costs)
+        from citecheck.links.extract.html import extract_html
+
         out.extend(extract_html(content, line_offset=line - 1, column_offset=column_offset))
 
     def _definitions_before(self, offset: int, out: list[RawLink]) -> int:

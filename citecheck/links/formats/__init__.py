@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TextIO
+
+import msgspec
 
 from citecheck.errors import UsageError
 from citecheck.links.formats.report import DEFAULT_FAILING, LinksReport
 
 
-@dataclass(frozen=True)
-class RenderOptions:
+# A Struct, not a dataclass: start-up cost, see citecheck/models.py (gc=False: no cycles).
+class RenderOptions(msgspec.Struct, frozen=True, gc=False):
     color: bool = False  # ANSI colours (human format only; never in a file or a pipe)
     quiet: bool = False  # human format: the failing and warning links only, no summary
 

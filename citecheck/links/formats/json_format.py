@@ -1,21 +1,27 @@
 """`--format json`: {"schema": "citecheck/1", "links": [...], "summary": {...}}.
 
 The text is exactly `json.dumps(document, indent=2, ensure_ascii=False) + "\n"`, but
-written link by link from a fixed template: with an indent json falls back to its
-pure-Python encoder, and building then walking a dict per link cost more than the
-rest of a 5,000-link report together.
+not made by json: with an indent json falls back to its pure-Python encoder, and
+building then walking a dict per link cost more than the rest of a 5,000-link report
+together. The links go out a batch at a time through msgspec (encoded as Structs,
+then indented by `msgspec.json.format`: ~1.5 us a link against ~4 us for the
+template below); a batch holding a number msgspec spells otherwise than json (1e-05,
+1e+16, NaN) or a text it refuses is written link by link from a fixed template.
 """
 
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from typing import Any, TextIO
 
+import msgspec
+
+from citecheck import SCHEMA
 from citecheck.links.formats.report import LinksReport
 from citecheck.links.model import LinkResult
 from citecheck.models import Redirect
-from citecheck.schema import SCHEMA
 
 _encode_string = json.encoder.encode_basestring  # the C encoder, as json.dumps uses it
 
@@ -39,7 +45,6 @@ _LINK_TEMPLATE = (
 )
 _REDIRECT_TEMPLATE = '{\n          "url": %s,\n          "http_status": %s\n        }'
 _REDIRECTS_OPEN, _REDIRECTS_SEPARATOR, _REDIRECTS_CLOSE = "[\n        ", ",\n        ", "\n      ]"
-_FIRST_LINK, _NEXT_LINK = "[\n    ", ",\n    "
 
 
 def link_json(report: LinksReport, result: LinkResult) -> dict[str, Any]:
@@ -71,35 +76,115 @@ def render_json(report: LinksReport) -> str:
     return out.getvalue()
 
 
+class _Origin(msgspec.Struct, gc=False):
+    path: str
+    line: int | None
+    column: int | None
+
+
+class _Link(msgspec.Struct, gc=False):
+    """One link object, its keys in the contract's order (see link_json)."""
+
+    url: str
+    status: str
+    http_status: int | None
+    final_url: str | None
+    redirects: tuple[Redirect, ...]
+    origin: _Origin
+    from_cache: bool
+    error: str | None
+    elapsed_ms: float | None
+
+
+_BATCH = 1_000  # links encoded at once: bounded memory, few calls
+_encoder = msgspec.json.Encoder()
+
+
 def write_json(report: LinksReport, out: TextIO) -> None:
-    """The whole document, written link by link in one pass over the results, so no
-    list of 50,000 link objects (or one string of them) is ever held."""
+    """The whole document, written a batch of links at a time in one pass over the
+    results, so no list of 50,000 link objects (or one string of them) is ever held."""
     out.write('{\n  "schema": ' + _encode_string(SCHEMA) + ',\n  "links": ')
-    paths: dict[str, str] = {}  # origin path -> its display path, JSON-encoded
-    separator = _FIRST_LINK
-    for result in report.results:
+    paths: dict[str, str] = {}  # origin path -> its display path
+    first = True
+    for batch in _batches(report.results):
+        text = _batch_text(report, batch, paths)
+        out.write(("[\n    " if first else ",\n    ") + text)
+        first = False
+    out.write("[]" if first else "\n  ]")
+    out.write(',\n  "summary": ' + dumps_indented(report.summary(), 1) + "\n}\n")
+
+
+def _batches(results: Any) -> Iterator[list[LinkResult]]:
+    batch: list[LinkResult] = []
+    for result in results:
+        batch.append(result)
+        if len(batch) >= _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _batch_text(report: LinksReport, batch: list[LinkResult], paths: dict[str, str]) -> str:
+    """The batch's link objects at their indent in the document, comma-separated."""
+    items = []
+    for result in batch:
+        elapsed = result.elapsed_ms
+        if elapsed is not None and not _same_spelling(elapsed):
+            return _template_text(report, batch, paths)
         link = result.link
         origin = link.origin
         path = paths.get(origin.path)
         if path is None:
-            path = paths[origin.path] = _encode_string(report.display_path(origin.path))
+            path = paths[origin.path] = report.display_path(origin.path)
+        items.append(_Link(
+            link.url, result.status.value, result.http_status, result.final_url,
+            result.redirects, _Origin(path, origin.line, origin.column), result.from_cache,
+            result.error, elapsed,
+        ))
+    try:
+        encoded = msgspec.json.format(_encoder.encode(items), indent=2)
+    except (msgspec.EncodeError, UnicodeEncodeError, ValueError, TypeError, OverflowError):
+        return _template_text(report, batch, paths)  # e.g. a lone surrogate in a text
+    # "[\n  {...},\n  {...}\n]" at level 0 -> the objects at level 2 (the document
+    # holds no raw newline inside a string: json escapes them)
+    return encoded[4:-2].decode().replace("\n", "\n  ")
+
+
+def _same_spelling(value: float) -> bool:
+    """Whether msgspec writes the number as json does (float repr): ints, and floats
+    from 1e-4 up to 1e16 (outside, repr goes to exponents msgspec spells otherwise)."""
+    kind = type(value)
+    if kind is int:
+        return True
+    return kind is float and (value == 0.0 or 1e-4 <= abs(value) < 1e16)
+
+
+def _template_text(report: LinksReport, batch: list[LinkResult], paths: dict[str, str]) -> str:
+    """The batch's link objects from the fixed template, for what msgspec cannot spell
+    as json does."""
+    parts = []
+    for result in batch:
+        link = result.link
+        origin = link.origin
+        path = paths.get(origin.path)
+        if path is None:
+            path = paths[origin.path] = report.display_path(origin.path)
         final_url, error = result.final_url, result.error
-        out.write(separator + _LINK_TEMPLATE % (
+        parts.append(_LINK_TEMPLATE % (
             _encode_string(link.url),
             _encode_string(result.status.value),
             _number(result.http_status),
             "null" if final_url is None else _encode_string(final_url),
             _redirects(result.redirects) if result.redirects else "[]",
-            path,
+            _encode_string(path),
             _number(origin.line),
             _number(origin.column),
             _boolean(result.from_cache),
             "null" if error is None else _encode_string(error),
             _number(result.elapsed_ms),
         ))
-        separator = _NEXT_LINK
-    out.write("[]" if separator is _FIRST_LINK else "\n  ]")
-    out.write(',\n  "summary": ' + dumps_indented(report.summary(), 1) + "\n}\n")
+    return ",\n    ".join(parts)
 
 
 def _redirects(redirects: tuple[Redirect, ...]) -> str:

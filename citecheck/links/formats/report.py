@@ -10,9 +10,11 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+import msgspec
 
 from citecheck.links.model import LinkResult
 from citecheck.models import InputFailure, LinkStatus
@@ -45,13 +47,14 @@ def is_warning(result: LinkResult, failing: frozenset[LinkStatus]) -> bool:
     )
 
 
-@dataclass
-class Tally:
+# Tally and LinksReport are Structs, not dataclasses: start-up cost, see citecheck/models.py.
+# Tally is mutable (and unhashable) as the dataclass was; gc=False: statuses -> counts.
+class Tally(msgspec.Struct, gc=False):
     """The counts a report shows, kept as results are added: no pass over them later."""
 
     failing: frozenset[LinkStatus] = DEFAULT_FAILING
     total: int = 0
-    statuses: Counter[LinkStatus] = field(default_factory=Counter)
+    statuses: Counter[LinkStatus] = msgspec.field(default_factory=Counter)
     failures: int = 0
     warnings: int = 0
     from_cache: int = 0
@@ -95,8 +98,9 @@ class Selection:
         return self._count > 0
 
 
-@dataclass(frozen=True)
-class LinksReport:
+# dict=True: a __dict__ for the cached `counts`; tracked by the cyclic collector (results
+# may be any collection).
+class LinksReport(msgspec.Struct, frozen=True, dict=True):
     """`results` is any collection that can be iterated several times: a tuple, or the
     run's SpillList (most results on disk). Counts come from `tally`, given by the run
     or counted once on first use."""
@@ -105,9 +109,23 @@ class LinksReport:
     input_failures: tuple[InputFailure, ...] = ()
     failing: frozenset[LinkStatus] = DEFAULT_FAILING
     elapsed_ms: float | None = None
-    root: Path = field(default_factory=Path.cwd)  # file paths are shown relative to it
+    root: Path = msgspec.field(default_factory=Path.cwd)  # file paths are shown relative to it
     run_id: int | None = None  # the run in the store (None with --no-cache)
-    tally: Tally | None = field(default=None, compare=False, repr=False)
+    tally: Tally | None = None  # not in ==, hash() or repr(): see below
+
+    # msgspec has no per-field compare/repr: these leave `tally` out by hand, as the
+    # dataclass's field(compare=False, repr=False) did.
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return _report_compared(self) == _report_compared(other)
+
+    def __hash__(self) -> int:
+        return hash(_report_compared(self))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _REPORT_COMPARED)
+        return f"{self.__class__.__qualname__}({shown})"
 
     @functools.cached_property
     def counts(self) -> Tally:
@@ -172,6 +190,10 @@ class LinksReport:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_REPORT_COMPARED = tuple(name for name in LinksReport.__struct_fields__ if name != "tally")
+_report_compared = attrgetter(*_REPORT_COMPARED)
 
 
 @functools.lru_cache(maxsize=4096)  # thousands of links share a handful of files
