@@ -31,7 +31,7 @@ from citecheck.models import (
     VerdictLabel,
 )
 from citecheck.schema import SCHEMA
-from citecheck.store import Store
+from citecheck.store import Store, codec
 from citecheck.store.migrations import apply_migrations, migration_names
 from citecheck.store.tables import APPLICATION_ID, SCHEMA_VERSION
 
@@ -316,6 +316,56 @@ def test_an_older_schema_is_upgraded_on_open(db_path: Path) -> None:
     assert count(db_path, "schema_migrations") == len(names)
     assert _user_version(db_path) == SCHEMA_VERSION
 
+
+
+def test_a_file_from_before_m005_gets_each_urls_newest_fetch_and_one_url_index(
+    db_path: Path,
+) -> None:
+    old = Database(db_path)
+    apply_migrations(old, stop_before="m005_newest_fetch_per_url")
+    history = [  # (url, status, hours ago)
+        ("https://up.example/", LinkStatus.OK, 5),
+        ("https://up.example/", LinkStatus.BROKEN, 1),  # the newest: it decides
+        ("https://down.example/", LinkStatus.TIMEOUT, 3),
+        ("https://down.example/", LinkStatus.OK, 2),
+    ]
+    for url, status, hours in history:
+        old.table("fetches").insert(
+            codec.fetch_row(None, Fetch(url=url, status=status, fetched_at=ago(hours=hours)), None)
+        )
+    old.close()
+
+    def fetch_indexes() -> set[str]:
+        with sqlite3.connect(db_path) as conn:
+            rows = conn.execute("select name from pragma_index_list('fetches')").fetchall()
+        return {name for (name,) in rows if not name.startswith("sqlite_")}
+
+    assert "idx_fetches_url_fetched_at" in fetch_indexes()
+    with Store(db_path) as store:
+        day = timedelta(days=1)
+        found = store.recent_statuses(["https://up.example/", "https://down.example/"], day)
+        assert {url: row.status for url, row in found.items()} == {
+            "https://up.example/": "broken", "https://down.example/": "ok"
+        }
+        # a fetch recorded late but made earlier (another run's) does not win
+        store.record_fetch(
+            None, Fetch(url="https://up.example/", status=LinkStatus.OK, fetched_at=ago(hours=2))
+        )
+        assert store.recent_statuses(["https://up.example/"], day)["https://up.example/"].status \
+            == "broken"
+        # one made later wins, whichever way it is recorded
+        store.record_fetch(None, Fetch(url="https://up.example/", status=LinkStatus.OK))
+        store.record_fetches(
+            None, [Fetch(url="https://down.example/", status=LinkStatus.BROKEN)]
+        )
+        found = store.recent_statuses(["https://up.example/", "https://down.example/"], day)
+        assert {url: row.status for url, row in found.items()} == {
+            "https://up.example/": "ok", "https://down.example/": "broken"
+        }
+        assert store.recent_statuses(["https://up.example/"], timedelta(0)) == {}
+    assert fetch_indexes() == {
+        "idx_fetches_url_fetched_epoch", "idx_fetches_domain", "idx_fetches_run_id"
+    }
 
 def test_a_file_that_is_not_a_database_is_a_one_line_store_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"

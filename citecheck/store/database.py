@@ -31,6 +31,7 @@ from citecheck.store.tables import (
     CLAIMS,
     DOCUMENTS,
     FETCHES,
+    NEWEST_FETCHES,
     REFERENCE_RESULTS,
     REFS,
     RUNS,
@@ -286,12 +287,10 @@ class Store:
         with self._guard("read the fetch history"):
             for start in range(0, len(urls), _LOOKUP_CHUNK):
                 chunk = urls[start : start + _LOOKUP_CHUNK]
-                # one row per URL: with max(), SQLite takes the other columns from the
-                # row holding the maximum, the newest fetch
+                # by key in the table of each URL's newest fetch (migration m005)
                 newest = (
-                    f"(select {', '.join(RecentStatus._fields)}, max(fetched_epoch)"
-                    f" from {FETCHES} where url in ({', '.join('?' for _ in chunk)})"
-                    " and fetched_epoch >= ? group by url)"
+                    f"{NEWEST_FETCHES} where url in ({', '.join('?' for _ in chunk)})"
+                    " and fetched_epoch >= ?"
                 )
                 for row in bulk.select_rows(
                     self.conn, RecentStatus._fields, newest, [*chunk, oldest]
