@@ -9,7 +9,9 @@ import shutil
 import socket
 import ssl
 import subprocess
+import time
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -677,3 +679,24 @@ def test_fetch_many_stopped_early_does_not_hang(engine: str) -> None:
             assert next(stream).status is LinkStatus.OK
             stream.close()
         assert len(site.requests) < 100
+
+
+def test_first_urls_are_all_asked_for_while_the_rest_is_slow_to_come(engine: str) -> None:
+    """URLs known up front (a warm run's earlier failures) all start at once, though
+    the other URLs (from documents still being read) are slow to come."""
+    with serve({"/known": Route(404), "/later": Route(200)}) as site:
+        known = [f"{site}/known?{i}" for i in range(5)]
+
+        def slow_urls() -> Iterator[str]:
+            deadline = time.monotonic() + 5
+            while len(site.requests) < len(known) and time.monotonic() < deadline:
+                time.sleep(0.01)  # the documents are still being read
+            yield f"{site}/later"
+
+        with Fetcher(FAST, engine=engine) as fetcher:  # type: ignore[arg-type]
+            started = time.monotonic()
+            results = list(fetcher.fetch_many(slow_urls(), 8, need_body=False, first=known))
+            waited = time.monotonic() - started
+
+    assert sorted(r.url for r in results) == sorted([*known, f"{site}/later"])
+    assert waited < 4  # the known ones did not wait for the slow input to end

@@ -19,7 +19,7 @@ import functools
 import queue
 import threading
 from collections import Counter, deque
-from collections.abc import AsyncIterator, Generator, Iterable, Iterator
+from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 
 import msgspec
@@ -236,9 +236,14 @@ class AsyncEngine:
         concurrency: int,
         need_body: bool,
         failed_before: AbstractSet[str] = frozenset(),
+        first: Sequence[str] = (),
     ) -> Generator[Fetch, None, None]:
-        """Fetch `urls` on an event loop in a worker thread; yields as they complete.
+        """Fetch `first`, then `urls`, on an event loop in a worker thread; yields as
+        they complete.
 
+        `first` goes to the loop whole at the start: `urls` is read in batches, and a
+        batch is handed over when full, so URLs known at once must not wait in a part
+        batch while a slow `urls` (documents being read) yields nothing.
         A URL in `failed_before` is asked with GET at once (`get_at_once`); the set is
         read by the loop when the URL's fetch starts, so the caller may add a URL to it
         up to the moment it hands the URL over."""
@@ -318,6 +323,9 @@ class AsyncEngine:
                     taken = 0
 
         try:
+            if first:
+                inbox.hungry = False
+                hand_over(list(first))
             batch: list[str] = []
             for url in urls:  # read here, between results: the loop fetches meanwhile
                 batch.append(url)

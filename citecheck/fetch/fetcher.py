@@ -13,9 +13,10 @@ across the whole run) and the same classification code.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Literal
@@ -130,20 +131,23 @@ class Fetcher:
         *,
         need_body: bool = True,
         failed_before: AbstractSet[str] = frozenset(),
+        first: Sequence[str] = (),
     ) -> Generator[Fetch, None, None]:
-        """Fetch many URLs; yields each Fetch as it completes (not in input order).
+        """Fetch many URLs, `first` then `urls`; yields each Fetch as it completes (not
+        in input order).
 
         workers: requests in flight at once (default: options.max_concurrency).
         failed_before: URLs known to have failed when last fetched, asked with GET at
         once under head-then-get; read as each URL's fetch starts, so the caller may add
         to it while `urls` is being read.
+        first: URLs known at the start, all started at once however slowly `urls` comes.
         """
         concurrency = max(1, workers or self.options.max_concurrency)
         if self.options.offline:
-            return (_offline(url, self.options) for url in urls)
+            return (_offline(url, self.options) for url in itertools.chain(first, urls))
         if self.engine != "sync":
-            return self._async.run(urls, concurrency, need_body, failed_before)
-        return self._threaded(urls, concurrency, need_body, failed_before)
+            return self._async.run(urls, concurrency, need_body, failed_before, first)
+        return self._threaded(itertools.chain(first, urls), concurrency, need_body, failed_before)
 
     def _threaded(
         self,

@@ -289,13 +289,14 @@ def _check(
                         chunk = []
             yield from not_cached(chunk)
 
-        urls = itertools.chain(early, to_fetch())
-        first = next(urls, None)  # no engine is started for a run with nothing to fetch
-        if first is not None:
+        urls = to_fetch()
+        # no engine is started for a run with nothing to fetch
+        first = list(early) if early else list(itertools.islice(urls, 1))
+        if first:
             workers = options.fetch.max_concurrency
             fetched = network.fetcher.fetch_many(
-                itertools.chain((first,), urls), workers=workers, need_body=False,
-                failed_before=failed_before,
+                urls, workers=workers, need_body=False, failed_before=failed_before,
+                first=first,
             )
             # an early answer for a URL not linked (yet) waits for the end of the
             # collection; if it is not linked at all it is dropped, not recorded: a
