@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from click.testing import CliRunner
 from httpservers import Route, ServerURL, serve
@@ -429,4 +430,39 @@ def test_a_failure_of_other_inputs_is_not_fetched_early(docs: Path, site: Server
     assert links(docs, first, *FAST, "--db", db)[0] == 1
     asked = len(site.requests)
     assert links(docs, second, *FAST, "--db", db)[0] == 0
+    assert [r.path for r in site.requests[asked:]] == ["/ok"]
+
+
+def test_an_early_failure_linked_with_a_fragment_is_fetched_once_and_counted_once(
+    docs: Path, site: ServerURL
+) -> None:
+    page = docs / "docs" / "page.md"
+    page.write_text(f"[g]({site}/gone#part) [a]({site}/ok#intro)\n")
+    db = docs / "cache.db"
+    options = LinksOptions(
+        fetch=FetchOptions(allow_private=True, max_retries=0, timeout=0.5), db=db,
+        sources=(str(page),),
+    )
+    options = msgspec.structs.replace(
+        options, collect=msgspec.structs.replace(options.collect, include_fragments=True)
+    )
+    with run_links([str(page)], options) as report:
+        assert [r.status.value for r in report.results] == ["broken", "ok"]
+    asked = len(site.requests)
+    steps: list[tuple[int, int]] = []
+    with run_links([str(page)], options, progress=lambda _, done, total: steps.append(
+            (done, total))) as report:
+        assert [r.status.value for r in report.results] == ["broken", "ok"]
+    # /gone failed last time: fetched first, once (no second fetch for its #fragment)
+    assert [r.path for r in site.requests[asked:]].count("/gone") == 1
+    assert steps[-1][0] == steps[-1][1]  # the progress ends at its total
+
+
+def test_runs_over_stdin_do_not_fetch_each_others_failures(
+    tmp_path: Path, site: ServerURL
+) -> None:
+    db = tmp_path / "cache.db"
+    assert links(tmp_path, "-", *FAST, "--db", db, stdin=f"[g]({site}/gone)\n")[0] == 1
+    asked = len(site.requests)
+    assert links(tmp_path, "-", *FAST, "--db", db, stdin=f"[a]({site}/ok)\n")[0] == 0
     assert [r.path for r in site.requests[asked:]] == ["/ok"]

@@ -820,3 +820,54 @@ def test_two_processes_writing_at_once_lose_nothing(db_path: Path) -> None:
         parent.close()
     assert count(db_path, "fetches") == 80
     assert count(db_path, "bodies") == 2
+
+
+def test_of_two_fetches_in_one_second_the_one_recorded_last_is_the_newest(
+    store: Store,
+) -> None:
+    """Fetch times have whole seconds: every reader orders by (time, id), as the table of
+    newest fetches does."""
+    second = ago(minutes=1)
+    day = timedelta(days=1)
+    went = "https://went.example/"
+    store.record_fetch(None, Fetch(url=went, status=LinkStatus.OK, body=b"up", fetched_at=second))
+    store.record_fetch(None, Fetch(url=went, status=LinkStatus.BROKEN, fetched_at=second))
+    came = "https://came.example/"
+    store.record_fetch(None, Fetch(url=came, status=LinkStatus.BROKEN, fetched_at=second))
+    store.record_fetch(None, Fetch(url=came, status=LinkStatus.OK, body=b"up", fetched_at=second))
+
+    assert store.fresh_fetch(went, day, need_body=True) is None
+    assert store.recent_statuses([went], day)[went].status == "broken"
+    cached = store.fresh_fetch(came, day, need_body=True)
+    assert cached is not None and cached.body == b"up"
+    assert store.recent_statuses([came], day)[came].status == "ok"
+
+
+def test_failed_last_time_orders_fetches_of_one_second_by_when_they_were_recorded(
+    store: Store,
+) -> None:
+    second = ago(minutes=1)
+    fixed, still = "https://fixed.example/", "https://still.example/"
+    first = store.start_run("links", {"sources": ["docs"]})
+    store.record_fetches(first, [Fetch(url=fixed, status=LinkStatus.BROKEN, fetched_at=second),
+                                 Fetch(url=still, status=LinkStatus.BROKEN, fetched_at=second)])
+    store.finish_run(first)
+    store.record_fetches(None, [Fetch(url=fixed, status=LinkStatus.OK, fetched_at=second)])
+    latest = store.start_run("links", {"sources": ["docs"]})
+
+    assert store.failed_last_time(latest, "links", ["docs"], timedelta(days=1), 10) == [still]
+
+
+def test_m005_fills_the_newest_fetches_in_the_order_the_trigger_keeps(db_path: Path) -> None:
+    old = Database(db_path)
+    apply_migrations(old, stop_before="m005_newest_fetch_per_url")
+    second = ago(minutes=1)
+    for status in (LinkStatus.OK, LinkStatus.BROKEN, LinkStatus.TIMEOUT):  # one second
+        old.table("fetches").insert(codec.fetch_row(
+            None, Fetch(url="https://tie.example/", status=status, fetched_at=second), None
+        ))
+    old.close()
+
+    with Store(db_path) as store:
+        found = store.recent_statuses(["https://tie.example/"], timedelta(days=1))
+    assert found["https://tie.example/"].status == "timeout"

@@ -249,7 +249,9 @@ class AsyncEngine:
         up to the moment it hands the URL over."""
         concurrency = max(1, concurrency)
         load_client_modules(self._transports)  # here, not in the worker thread
-        read_ahead = max(256, concurrency * 4)
+        # `first` on top: their results wait while the caller reads a slow `urls` (it
+        # takes results only between batches of it), and must not hold back their own
+        read_ahead = max(256, concurrency * 4) + len(first)
         waiting_limit = max(read_ahead, WAITING_URLS)
         results: queue.Queue[object] = queue.Queue()
         started = threading.Event()
@@ -479,13 +481,13 @@ class AsyncEngine:
         host_slots: dict[str, _Slots],
         url: str,
         need_body: bool,
-        failed_before: bool,
+        known_failure: bool,
     ) -> Fetch:
         """One URL, its redirects followed (one coroutine for the chain: every frame
         between the task and the client is resumed on each of a request's awaits)."""
         chain = Chain(url, self.options, deadline=Deadline(self.options.deadline))
         walk = _Walk(chain, need_body)
-        get_only = get_at_once(self.options.method, need_body, failed_before)
+        get_only = get_at_once(self.options.method, need_body, known_failure)
         try:
             while True:
                 # names are checked by the resolver, on the addresses actually connected to

@@ -145,12 +145,12 @@ def classify_answer(
     return LinkStatus.BROKEN, f"HTTP {code}"
 
 
-def get_at_once(method: str, need_body: bool, failed_before: bool) -> bool:
+def get_at_once(method: str, need_body: bool, known_failure: bool) -> bool:
     """Whether a hop asks with GET without a HEAD first: always with `get`; with
     `head-then-get` when the body is wanted, or when the URL failed when last fetched
     (a failure's answer came from the GET that followed the HEAD: a HEAD again would be
     a round trip spent for nothing)."""
-    return method == "get" or (method == "head-then-get" and (need_body or failed_before))
+    return method == "get" or (method == "head-then-get" and (need_body or known_failure))
 
 
 def get_after_head(code: int, headers: HeaderLookup, need_body: bool, method: str) -> bool:

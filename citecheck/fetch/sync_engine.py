@@ -109,7 +109,7 @@ class SyncEngine:
             session.close()
         self._local = threading.local()
 
-    def fetch(self, url: str, need_body: bool = True, failed_before: bool = False) -> Fetch:
+    def fetch(self, url: str, need_body: bool = True, known_failure: bool = False) -> Fetch:
         chain = Chain(
             url,
             self.options,
@@ -117,7 +117,7 @@ class SyncEngine:
             via="replay" if self.is_replay() else "live",
         )
         try:
-            return self._follow(chain, need_body, failed_before)
+            return self._follow(chain, need_body, known_failure)
         except CitecheckError:
             raise  # run-level trouble (an unwritable WARC), not this URL's
         except Exception as exc:  # one odd URL must not end a long run; say what happened
@@ -127,7 +127,7 @@ class SyncEngine:
 
     # -- the chain ------------------------------------------------------------------
 
-    def _follow(self, chain: Chain, need_body: bool, failed_before: bool) -> Fetch:
+    def _follow(self, chain: Chain, need_body: bool, known_failure: bool) -> Fetch:
         session = self.session()
         session.cookies.clear()  # cookies from one citation must not shape another's answer
         resolve = self._resolve_dns and chain.via == "live"
@@ -138,7 +138,7 @@ class SyncEngine:
             if chain.deadline.expired():
                 return chain.timed_out()
             try:
-                answer = self._hop(session, chain, need_body, failed_before)
+                answer = self._hop(session, chain, need_body, known_failure)
             except DeadlineExceeded:
                 return chain.timed_out()
             except _TRANSPORT_ERRORS as exc:
@@ -170,11 +170,12 @@ class SyncEngine:
             )
 
     def _hop(
-        self, session: requests.Session, chain: Chain, need_body: bool, failed_before: bool
+        self, session: requests.Session, chain: Chain, need_body: bool, known_failure: bool
     ) -> _Exchange | Fetch:
-        """One hop: HEAD and/or GET per the method option."""
+        """One hop: HEAD and/or GET per the method option (GET alone when
+        `get_at_once`: the body is wanted, or the URL failed when last fetched)."""
         method = self.options.method
-        if get_at_once(method, need_body, failed_before):
+        if get_at_once(method, need_body, known_failure):
             return self._exchange(session, "GET", chain, need_body)
         try:
             head = self._exchange(session, "HEAD", chain, need_body)

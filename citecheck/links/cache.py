@@ -133,7 +133,7 @@ class LinkCache:
 
     def failed_last_time(self, sources: Sequence[str], limit: int) -> list[str]:
         """The URLs that failed in the previous run over `sources` and have not passed
-        since: fetched again first, before the documents are read (see links.run)."""
+        since: fetched again first, while the documents are read (see links.run)."""
         if self.store is None or self.run_id is None or not self._reads():
             return []
         return self.store.failed_last_time(self.run_id, "links", sources, self.max_age, limit)

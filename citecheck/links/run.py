@@ -206,13 +206,7 @@ def _check(
         with_body: SpillList[str] = scratch.enter_context(SpillList(bound=bound))
         answers: SpillMap[Answer] = scratch.enter_context(SpillMap(bound=bound))
         count = _Progress(progress)
-        # What failed in the previous run over these inputs is fetched again first,
-        # while the documents are read: on a warm CI run these are most of the
-        # fetches, and their answers are in by the time the last link is found.
-        early = {
-            url for url in cache.failed_last_time(options.sources, bound)
-            if options.policy.excluded(url) is None
-        }
+        early = _failed_last_time(cache, options, bound)
         for _ in early:
             count.more()
         # URLs whose last fetch failed, on their way to the engine (asked with GET at
@@ -291,12 +285,12 @@ def _check(
 
         urls = to_fetch()
         # no engine is started for a run with nothing to fetch
-        first = list(early) if early else list(itertools.islice(urls, 1))
-        if first:
+        opening = list(early) if early else list(itertools.islice(urls, 1))
+        if opening:
             workers = options.fetch.max_concurrency
             fetched = network.fetcher.fetch_many(
                 urls, workers=workers, need_body=False, failed_before=failed_before,
-                first=first,
+                first=opening,
             )
             # an early answer for a URL not linked (yet) waits for the end of the
             # collection; if it is not linked at all it is dropped, not recorded: a
@@ -337,6 +331,22 @@ def _check(
     return results, failures, tally
 
 
+def _failed_last_time(cache: LinkCache, options: LinksOptions, bound: int) -> set[str]:
+    """What failed in the previous run over these inputs, fetched again first, while
+    the documents are read: on a warm CI run these are most of the fetches, and their
+    waits overlap the reading. None for stdin or unnamed inputs (any earlier run over
+    "-" would match, whatever it read), and none excluded now. A pattern that matches
+    only some link's #fragment does not hold its page back (the key has none): it was
+    fetched last run, and its answer is dropped unless the page is linked again."""
+    sources = options.sources
+    if not sources or "-" in sources:
+        return set()
+    return {
+        url for url in cache.failed_last_time(sources, bound)
+        if options.policy.excluded(url) is None
+    }
+
+
 class _Progress:
     """(done, total) of the URLs to answer; the total grows while links are collected."""
 
@@ -368,6 +378,11 @@ def _fetch_bodies(
         return
     with SpillList[str](bound=bound) as missing:
         for url in keys:
+            fetched = answers.get(url)  # fetched first, without its page (run's early)
+            if fetched is not None:
+                if not fetched.status.is_success():
+                    continue  # a failed page has no #fragment to look for
+                count.more()  # fetched again, with its page
             cached = cache.fresh(url)
             if cached is not None:
                 answers[url] = Answer.of(cached, True, shared)

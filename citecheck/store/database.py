@@ -257,21 +257,24 @@ class Store:
         statuses = ", ".join("?" for _ in codec.SUCCESS_STATUSES)
         with_body = " and body_sha256 is not null" if need_body else ""
         with self._guard(f"read the fetch history of {url}"):
-            rows = list(
-                self.db.query(
-                    f"select * from {FETCHES} as kept where url = ? and fetched_epoch >= ?"
-                    f" and status in ({statuses}){with_body}"
-                    f" and not exists (select 1 from {FETCHES} as later where later.url = ?"
-                    " and later.fetched_epoch > kept.fetched_epoch"
-                    f" and later.status not in ({statuses}))"
-                    " order by fetched_epoch desc, id desc limit 1",
-                    [url, _oldest_epoch(max_age), *codec.SUCCESS_STATUSES, url,
-                     *codec.SUCCESS_STATUSES],
-                )
+            # on the bare connection: a `links` run looking for a #fragment in a cached
+            # page must not load sqlite-utils for it
+            cursor = self.conn.execute(
+                f"select * from {FETCHES} as kept where url = ? and fetched_epoch >= ?"
+                f" and status in ({statuses}){with_body}"
+                f" and not exists (select 1 from {FETCHES} as later where later.url = ?"
+                # after it: later, or as late and recorded after it (the fetch times
+                # have whole seconds), the order newest_fetches keeps
+                " and (later.fetched_epoch, later.id) > (kept.fetched_epoch, kept.id)"
+                f" and later.status not in ({statuses}))"
+                " order by fetched_epoch desc, id desc limit 1",
+                [url, _oldest_epoch(max_age), *codec.SUCCESS_STATUSES, url,
+                 *codec.SUCCESS_STATUSES],
             )
-            if not rows:
+            found = cursor.fetchone()
+            if found is None:
                 return None
-            row = rows[0]
+            row = dict(zip([column[0] for column in cursor.description], found, strict=True))
             body = self._body(row["body_sha256"]) if row["body_sha256"] else None
             return codec.fetch_from_row(row, body)
 
@@ -309,8 +312,9 @@ class Store:
             ]
 
     def _body(self, digest: str) -> bytes | None:
-        rows = list(self.db.table(BODIES).rows_where("sha256 = ?", [digest], select="zlib"))
-        return codec.decompress_body(rows[0]["zlib"]) if rows else None
+        found = self.conn.execute(f"select zlib from {BODIES} where sha256 = ?", [digest])
+        row = found.fetchone()
+        return codec.decompress_body(row[0]) if row else None
 
     # archive captures
 
@@ -372,9 +376,9 @@ class Store:
     def failed_last_time(
         self, run_id: int, command: str, sources: Sequence[str], max_age: timedelta, limit: int
     ) -> list[str]:
-        """Up to `limit` URLs that failed in the previous run of `command` over `sources`
-        and whose newest fetch younger than `max_age` is still that failure (a later
-        success answers the link from the cache instead)."""
+        """Up to `limit` URLs that failed in the previous run of `command` over `sources`,
+        younger than `max_age`, with no success of the URL recorded after the failure
+        (such a success answers the link from the cache instead)."""
         with self._guard("read runs"):
             previous = runs.previous_run_id(self.conn, run_id, command, sources)
             if previous is None:
@@ -386,7 +390,8 @@ class Store:
                 f"select distinct url from {FETCHES} as failed where run_id = ?"
                 f" and fetched_epoch >= ? and status not in ({statuses})"
                 f" and not exists (select 1 from {FETCHES} as later"
-                " where later.url = failed.url and later.fetched_epoch > failed.fetched_epoch"
+                " where later.url = failed.url"
+                " and (later.fetched_epoch, later.id) > (failed.fetched_epoch, failed.id)"
                 f" and later.status in ({statuses})) limit ?",
                 [previous, _oldest_epoch(max_age), *codec.SUCCESS_STATUSES,
                  *codec.SUCCESS_STATUSES, limit],

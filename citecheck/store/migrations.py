@@ -263,6 +263,10 @@ def m004_domains_and_views(db: Database) -> None:
     )
 
 
+# the status columns newest_fetches keeps of a fetch (beside url, fetch_id, fetched_epoch)
+_COLUMN_NAMES = ("status", "http_status", "final_url", "redirects", "error", "elapsed_ms")
+_NEWEST_COLUMNS = ", ".join(_COLUMN_NAMES)
+
 
 @MIGRATIONS(name="m005_newest_fetch_per_url")
 def m005_newest_fetch_per_url(db: Database) -> None:
@@ -288,10 +292,13 @@ def m005_newest_fetch_per_url(db: Database) -> None:
         ) without rowid
         """
     )
-    # with max(), SQLite takes the other columns from the row holding the maximum
+    # newest by (fetched_epoch, id): of two fetches in one second, the one recorded last,
+    # as the trigger below keeps it
     db.execute(
         f"insert into {NEWEST_FETCHES} (url, fetch_id, {columns}, fetched_epoch)"
-        f" select url, id, {columns}, max(fetched_epoch) from {FETCHES} group by url"
+        f" select url, id, {columns}, fetched_epoch from {FETCHES} as kept"
+        f" where not exists (select 1 from {FETCHES} as later where later.url = kept.url"
+        " and (later.fetched_epoch, later.id) > (kept.fetched_epoch, kept.id))"
     )
     updates = ", ".join(f"{name} = excluded.{name}" for name in ("fetch_id", *_COLUMN_NAMES))
     db.execute(
@@ -307,9 +314,6 @@ def m005_newest_fetch_per_url(db: Database) -> None:
         """
     )
 
-
-_COLUMN_NAMES = ("status", "http_status", "final_url", "redirects", "error", "elapsed_ms")
-_NEWEST_COLUMNS = ", ".join(_COLUMN_NAMES)
 
 def apply_migrations(db: Database, stop_before: str | None = None) -> None:
     """Bring the schema up to date (or up to `stop_before`, for tests of upgrades).

@@ -26,7 +26,6 @@ _EXTRACTORS: dict[str, tuple[str, str]] = {
     "plaintext": ("citecheck.links.extract.plaintext", "extract_plaintext"),
     "wikitext": ("citecheck.links.extract.wikitext", "extract_wikitext"),
 }
-KINDS = tuple(_EXTRACTORS)
 
 
 def extractor(kind: str) -> Extractor:
@@ -43,4 +42,4 @@ def extract_links(kind: str, text: str) -> Iterator[RawLink]:
     return extractor(kind)(text)
 
 
-__all__ = ["KINDS", "Extractor", "RawLink", "extract_links", "extractor"]
+__all__ = ["Extractor", "RawLink", "extract_links", "extractor"]
