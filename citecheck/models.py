@@ -16,9 +16,10 @@ numbers, enums, bytes and each other, never a cycle: untracked by the cyclic col
 from __future__ import annotations
 
 from enum import StrEnum
-from operator import attrgetter
 
 import msgspec
+
+from citecheck.structs import compared_without
 
 
 class LinkStatus(StrEnum):
@@ -140,6 +141,7 @@ class Redirect(msgspec.Struct, frozen=True, gc=False):
     http_status: int
 
 
+@compared_without("body")  # a Fetch equals the same Fetch without its page
 class Fetch(msgspec.Struct, frozen=True, gc=False):
     """The result of fetching one URL (live, from a WARC, or from the store's cache)."""
 
@@ -149,32 +151,13 @@ class Fetch(msgspec.Struct, frozen=True, gc=False):
     final_url: str | None = None
     redirects: tuple[Redirect, ...] = ()
     content_type: str | None = None
-    body: bytes | None = None  # not in ==, hash() or repr(): see below
+    body: bytes | None = None  # not in ==, hash() or repr()
     truncated: bool = False  # the body hit the size cap
     error: str | None = None
     elapsed_ms: float | None = None
     fetched_at: str | None = None  # ISO 8601 UTC
     from_cache: bool = False
     via: str = "live"  # live, replay, archive, cache
-
-    # msgspec has no per-field compare/repr, so these leave the body out by hand (as
-    # the dataclass's field(repr=False, compare=False) did): a Fetch equals the same
-    # Fetch without its body, and a repr never prints a whole page.
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return _fetch_compared(self) == _fetch_compared(other)
-
-    def __hash__(self) -> int:
-        return hash(_fetch_compared(self))
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FETCH_COMPARED)
-        return f"{self.__class__.__qualname__}({shown})"
-
-
-_FETCH_COMPARED = tuple(name for name in Fetch.__struct_fields__ if name != "body")
-_fetch_compared = attrgetter(*_FETCH_COMPARED)
 
 
 class Capture(msgspec.Struct, frozen=True, gc=False):

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from operator import attrgetter
 from pathlib import Path
 
 import msgspec
 from msgspec.structs import force_setattr
 
 from citecheck.errors import UsageError
+from citecheck.structs import compared_without
 
 IGNORE_FILE_NAME = ".citecheckignore"
 DEFAULT_ACCEPT = (range(200, 300),)
@@ -27,14 +27,14 @@ _RANGE = re.compile(r"^(?P<start>\d{3})?(?:(?P<op>\.\.=|\.\.|-)(?P<end>\d{3})?)?
 
 
 # A Struct, not a dataclass: start-up cost, see citecheck/models.py (gc=False: no cycles).
+@compared_without("_include", "_exclude", "_ignore", "_accepted")
 class LinkPolicy(msgspec.Struct, frozen=True, gc=False):
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     ignore_file_patterns: tuple[str, ...] = ()
     accept: tuple[range, ...] = ()
     # Derived from the four above in __post_init__ (whatever is passed for them is
-    # replaced there), and left out of ==, hash() and repr() by hand below: msgspec has
-    # no init=False, compare=False or repr=False.
+    # replaced there: msgspec has no init=False), and left out of ==, hash() and repr().
     _include: tuple[re.Pattern[str], ...] = ()
     _exclude: tuple[re.Pattern[str], ...] = ()
     _ignore: tuple[re.Pattern[str], ...] = ()
@@ -48,18 +48,6 @@ class LinkPolicy(msgspec.Struct, frozen=True, gc=False):
         # a set of at most 900 codes: one lookup per link instead of a scan of ranges
         codes = frozenset(code for codes in self.accept or DEFAULT_ACCEPT for code in codes)
         force_setattr(self, "_accepted", codes)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return _policy_compared(self) == _policy_compared(other)
-
-    def __hash__(self) -> int:
-        return hash(_policy_compared(self))
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _POLICY_COMPARED)
-        return f"{self.__class__.__qualname__}({shown})"
 
     @classmethod
     def from_options(
@@ -96,10 +84,6 @@ class LinkPolicy(msgspec.Struct, frozen=True, gc=False):
     def accepts(self, http_status: int) -> bool:
         """Whether the status counts as success (without --accept: 2xx)."""
         return http_status in self._accepted
-
-
-_POLICY_COMPARED = ("include", "exclude", "ignore_file_patterns", "accept")
-_policy_compared = attrgetter(*_POLICY_COMPARED)
 
 
 def _compile(patterns: Iterable[str], where: str) -> tuple[re.Pattern[str], ...]:

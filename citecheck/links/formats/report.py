@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
-from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -18,6 +17,7 @@ import msgspec
 
 from citecheck.links.model import LinkResult
 from citecheck.models import InputFailure, LinkStatus
+from citecheck.structs import compared_without
 
 # A broken link fails the run; excluded and unsupported links are reported, never failures.
 DEFAULT_FAILING: frozenset[LinkStatus] = frozenset(
@@ -100,6 +100,7 @@ class Selection:
 
 # dict=True: a __dict__ for the cached `counts`; tracked by the cyclic collector (results
 # may be any collection).
+@compared_without("tally")
 class LinksReport(msgspec.Struct, frozen=True, dict=True):
     """`results` is any collection that can be iterated several times: a tuple, or the
     run's SpillList (most results on disk). Counts come from `tally`, given by the run
@@ -111,21 +112,7 @@ class LinksReport(msgspec.Struct, frozen=True, dict=True):
     elapsed_ms: float | None = None
     root: Path = msgspec.field(default_factory=Path.cwd)  # file paths are shown relative to it
     run_id: int | None = None  # the run in the store (None with --no-cache)
-    tally: Tally | None = None  # not in ==, hash() or repr(): see below
-
-    # msgspec has no per-field compare/repr: these leave `tally` out by hand, as the
-    # dataclass's field(compare=False, repr=False) did.
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return _report_compared(self) == _report_compared(other)
-
-    def __hash__(self) -> int:
-        return hash(_report_compared(self))
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _REPORT_COMPARED)
-        return f"{self.__class__.__qualname__}({shown})"
+    tally: Tally | None = None  # not in ==, hash() or repr()
 
     @functools.cached_property
     def counts(self) -> Tally:
@@ -190,10 +177,6 @@ class LinksReport(msgspec.Struct, frozen=True, dict=True):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-_REPORT_COMPARED = tuple(name for name in LinksReport.__struct_fields__ if name != "tally")
-_report_compared = attrgetter(*_REPORT_COMPARED)
 
 
 @functools.lru_cache(maxsize=4096)  # thousands of links share a handful of files
