@@ -376,25 +376,22 @@ class Store:
     def failed_last_time(
         self, run_id: int, command: str, sources: Sequence[str], max_age: timedelta, limit: int
     ) -> list[str]:
-        """Up to `limit` URLs that failed in the previous run of `command` over `sources`,
-        younger than `max_age`, with no success of the URL recorded after the failure
-        (such a success answers the link from the cache instead)."""
+        """Up to `limit` URLs that failed in the previous run of `command` over `sources`
+        and whose newest fetch (newest_fetches), younger than `max_age`, is a failure
+        still (a success since answers the link from the cache instead)."""
         with self._guard("read runs"):
             previous = runs.previous_run_id(self.conn, run_id, command, sources)
             if previous is None:
                 return []
             statuses = ", ".join("?" for _ in codec.SUCCESS_STATUSES)
-            # the run's failures with no success of the URL after them (~1 ms for a
-            # few hundred; grouping every fetch of those URLs took ~10 ms)
             rows = self.conn.execute(
-                f"select distinct url from {FETCHES} as failed where run_id = ?"
-                f" and fetched_epoch >= ? and status not in ({statuses})"
-                f" and not exists (select 1 from {FETCHES} as later"
-                " where later.url = failed.url"
-                " and (later.fetched_epoch, later.id) > (failed.fetched_epoch, failed.id)"
-                f" and later.status in ({statuses})) limit ?",
-                [previous, _oldest_epoch(max_age), *codec.SUCCESS_STATUSES,
-                 *codec.SUCCESS_STATUSES, limit],
+                f"select distinct failed.url from {FETCHES} as failed"
+                f" join {NEWEST_FETCHES} as newest on newest.url = failed.url"
+                f" where failed.run_id = ? and failed.status not in ({statuses})"
+                f" and newest.status not in ({statuses}) and newest.fetched_epoch >= ?"
+                " limit ?",
+                [previous, *codec.SUCCESS_STATUSES, *codec.SUCCESS_STATUSES,
+                 _oldest_epoch(max_age), limit],
             ).fetchall()
         return [row[0] for row in rows]
 
