@@ -12,8 +12,8 @@ template below); a batch holding a number msgspec spells otherwise than json (1e
 from __future__ import annotations
 
 import io
+import itertools
 import json
-from collections.abc import Iterator
 from typing import Any, TextIO
 
 import msgspec
@@ -104,39 +104,25 @@ def write_json(report: LinksReport, out: TextIO) -> None:
     """The whole document, written a batch of links at a time in one pass over the
     results, so no list of 50,000 link objects (or one string of them) is ever held."""
     out.write('{\n  "schema": ' + _encode_string(SCHEMA) + ',\n  "links": ')
-    paths: dict[str, str] = {}  # origin path -> its display path
+    results = iter(report.results)
     first = True
-    for batch in _batches(report.results):
-        text = _batch_text(report, batch, paths)
-        out.write(("[\n    " if first else ",\n    ") + text)
+    while batch := list(itertools.islice(results, _BATCH)):
+        out.write(("[\n    " if first else ",\n    ") + _batch_text(report, batch))
         first = False
     out.write("[]" if first else "\n  ]")
     out.write(',\n  "summary": ' + dumps_indented(report.summary(), 1) + "\n}\n")
 
 
-def _batches(results: Any) -> Iterator[list[LinkResult]]:
-    batch: list[LinkResult] = []
-    for result in results:
-        batch.append(result)
-        if len(batch) >= _BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _batch_text(report: LinksReport, batch: list[LinkResult], paths: dict[str, str]) -> str:
+def _batch_text(report: LinksReport, batch: list[LinkResult]) -> str:
     """The batch's link objects at their indent in the document, comma-separated."""
     items = []
     for result in batch:
         elapsed = result.elapsed_ms
         if elapsed is not None and not _same_spelling(elapsed):
-            return _template_text(report, batch, paths)
+            return _template_text(report, batch)
         link = result.link
         origin = link.origin
-        path = paths.get(origin.path)
-        if path is None:
-            path = paths[origin.path] = report.display_path(origin.path)
+        path = report.display_path(origin.path)  # kept per path (display_path's cache)
         items.append(_Link(
             link.url, result.status.value, result.http_status, result.final_url,
             result.redirects, _Origin(path, origin.line, origin.column), result.from_cache,
@@ -145,7 +131,7 @@ def _batch_text(report: LinksReport, batch: list[LinkResult], paths: dict[str, s
     try:
         encoded = msgspec.json.format(_encoder.encode(items), indent=2)
     except (msgspec.EncodeError, UnicodeEncodeError, ValueError, TypeError, OverflowError):
-        return _template_text(report, batch, paths)  # e.g. a lone surrogate in a text
+        return _template_text(report, batch)  # e.g. a lone surrogate in a text
     # "[\n  {...},\n  {...}\n]" at level 0 -> the objects at level 2 (the document
     # holds no raw newline inside a string: json escapes them)
     return encoded[4:-2].decode().replace("\n", "\n  ")
@@ -160,16 +146,13 @@ def _same_spelling(value: float) -> bool:
     return kind is float and (value == 0.0 or 1e-4 <= abs(value) < 1e16)
 
 
-def _template_text(report: LinksReport, batch: list[LinkResult], paths: dict[str, str]) -> str:
+def _template_text(report: LinksReport, batch: list[LinkResult]) -> str:
     """The batch's link objects from the fixed template, for what msgspec cannot spell
     as json does."""
     parts = []
     for result in batch:
         link = result.link
         origin = link.origin
-        path = paths.get(origin.path)
-        if path is None:
-            path = paths[origin.path] = report.display_path(origin.path)
         final_url, error = result.final_url, result.error
         parts.append(_LINK_TEMPLATE % (
             _encode_string(link.url),
@@ -177,7 +160,7 @@ def _template_text(report: LinksReport, batch: list[LinkResult], paths: dict[str
             _number(result.http_status),
             "null" if final_url is None else _encode_string(final_url),
             _redirects(result.redirects) if result.redirects else "[]",
-            _encode_string(path),
+            _encode_string(report.display_path(origin.path)),
             _number(origin.line),
             _number(origin.column),
             _boolean(result.from_cache),
