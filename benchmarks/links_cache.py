@@ -89,8 +89,9 @@ def main() -> None:
                         fetched_again = not_from_cache(report, args.links)
                     else:
                         times.append(run_library(page, db, retries, args.links, fetched_again))
+                cached = args.links - len(fetched_again)
                 line = (f"round {round_number + 1}: cold {cold[-1]:.2f} s, warm {warm[-1]:.2f} s, "
-                        f"{args.links - len(fetched_again)}/{args.links} from cache on the warm run")
+                        f"{cached}/{args.links} from cache on the warm run")
                 if lychee is not None:
                     floor.append(time_lychee(lychee, fetched_again, folder, retries))
                     line += f", lychee on those {len(fetched_again)} alone {floor[-1]:.2f} s"
