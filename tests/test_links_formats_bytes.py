@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import io
 import json
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from citecheck.links.formats import LinksReport, render
+from citecheck.links.formats import LinksReport, render, write
 from citecheck.links.formats.json_format import link_json, write_json
 from citecheck.links.formats.report import DEFAULT_FAILING, Tally
 from citecheck.links.model import Link, LinkResult, Origin
@@ -173,3 +174,69 @@ def test_json_writer_spells_batches_without_odd_numbers_as_json_does() -> None:
         }
         expected = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
         assert written_json(report) == expected
+
+
+# junit: written a testcase at a time
+
+
+class Passes:
+    """Results that count how often they are iterated."""
+
+    def __init__(self, results: tuple[LinkResult, ...]) -> None:
+        self._results, self.passes = results, 0
+
+    def __iter__(self) -> Iterator[LinkResult]:
+        self.passes += 1
+        return iter(self._results)
+
+    def __len__(self) -> int:
+        return len(self._results)
+
+
+class CountingWriter(io.StringIO):
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
+def test_junit_is_well_formed_whatever_the_text_holds() -> None:
+    """Control characters and a lone surrogate (an undecodable file name) cannot be in
+    XML 1.0 at all: they become U+FFFD, and the document parses."""
+    undecodable = LinkResult(Link("https://x.example/", Origin(f"{ROOT}/bad\udcff.md", 1, 1)),
+                             LinkStatus.BROKEN, error="HTTP 404")
+    results = (*awkward_results(), undecodable)
+    text = render(LinksReport(results=results, root=ROOT, elapsed_ms=0.1), "junit")
+
+    text.encode("utf-8")  # no surrogate left to fail the file's encoding
+    root = ET.fromstring(text)
+    messages = [failure.get("message") for failure in root.iter("failure")]
+    assert any("\ufffd control" in (message or "") for message in messages)
+    assert any(suite.get("name") == "bad\ufffd.md" for suite in root.iter("testsuite"))
+    assert root.get("tests") == str(len(list(root.iter("testcase"))))
+
+
+def test_junit_writer_streams_in_two_passes_over_the_results() -> None:
+    one = awkward_results()[0]
+    many = (
+        LinkResult(Link(f"https://a.example/{i}", Origin(f"{ROOT}/p{i // 500}.md", i, 1)),
+                   LinkStatus.BROKEN if i % 7 == 0 else LinkStatus.OK, http_status=200)
+        for i in range(3000)
+    )
+    results = Passes((*many, one))
+    out = CountingWriter()
+
+    write(LinksReport(results=results, root=ROOT, elapsed_ms=0.1), "junit", out)
+
+    assert results.passes == 2  # the counts, then the testcases
+    assert out.writes > 5  # a piece at a time, not one string of the whole document
+    root = ET.fromstring(out.getvalue())
+    suites = root.findall("testsuite")
+    assert [suite.get("name") for suite in suites][:2] == ["p0.md", "p1.md"]
+    assert suites[0].get("tests") == "500" and suites[0].get("failures") == "72"
+    assert root.get("tests") == "3001"
+    assert out.getvalue() == render(LinksReport(results=results, root=ROOT, elapsed_ms=0.1),
+                                    "junit")

@@ -59,6 +59,7 @@ FORMATS: dict[str, Formatter] = {
 Writer = Callable[[LinksReport, RenderOptions, TextIO], None]
 STREAMED: dict[str, Writer] = {
     "json": lambda report, options, out: _loaded("json_format", "write_json")(report, out),
+    "junit": lambda report, options, out: _loaded("junit", "write_junit")(report, out),
 }
 
 
