@@ -168,12 +168,12 @@ def write_junit(report: LinksReport, out: TextIO) -> None:
                 pending.clear()
         pending.append(f"{INDENT}</testsuite>\n")
     for failure in report.input_failures:
-        suite = {"name": failure.source, "tests": "1", "failures": "0", "skipped": "0",
-                 "errors": "1", "time": "0.000"}
+        unread = {"name": failure.source, "tests": "1", "failures": "0", "skipped": "0",
+                  "errors": "1", "time": "0.000"}
         case = {"classname": failure.source, "name": "read input"}
         error = {"type": "unreadable", "message": failure.message}
         pending.append(
-            f"{INDENT}{_tag('testsuite', suite)}\n{INDENT * 2}{_tag('testcase', case)}\n"
+            f"{INDENT}{_tag('testsuite', unread)}\n{INDENT * 2}{_tag('testcase', case)}\n"
             f"{INDENT * 3}{_tag('error', error, ' />')}\n"
             f"{INDENT * 2}</testcase>\n{INDENT}</testsuite>\n"
         )
