@@ -76,6 +76,36 @@ def test_spill_map_past_the_bound_looks_up_updates_and_iterates_in_order(scratch
     assert leftovers(scratch) == []
 
 
+def test_spill_map_batches_writes_and_reads_many_keys_at_once(scratch: Path) -> None:
+    answers: SpillMap[int] = SpillMap(bound=2, batch_size=4)
+    for number in range(7):  # k0 k1 in memory; k2 to k5 written together; k6 waiting
+        answers[f"k{number}"] = number
+    answers["k3"] = 30  # a written key, updated: waits with k6
+    assert answers.spilled and leftovers(scratch)
+    assert answers.get("k6") == 6 and "k5" in answers and answers["k3"] == 30
+    assert answers.get_many(["k0", "k3", "k4", "k6", "nope", "k0"]) == {
+        "k0": 0, "k3": 30, "k4": 4, "k6": 6
+    }
+    assert len(answers) == 7
+    # the update kept k3's place; nothing written twice
+    assert list(answers.items()) == [
+        ("k0", 0), ("k1", 1), ("k2", 2), ("k3", 30), ("k4", 4), ("k5", 5), ("k6", 6)
+    ]
+    assert answers.get_many(f"k{number}" for number in range(7)) == dict(answers.items())
+    answers.close()
+    assert leftovers(scratch) == []
+
+
+def test_spill_map_get_many_reads_past_one_statement_of_keys() -> None:
+    answers: SpillMap[str] = SpillMap(bound=10)
+    for number in range(1_300):
+        answers[f"key {number}"] = f"value {number}"
+    wanted = [f"key {number}" for number in range(0, 1_300, 1)]
+    found = answers.get_many(wanted)
+    assert len(found) == 1_300 and found["key 1299"] == "value 1299"
+    answers.close()
+
+
 def test_link_results_come_back_from_pickle_with_every_field() -> None:
     result = LinkResult(
         Link("https://a.example/x", Origin("docs/a.md", 3, 7), "x", "the text", "a[href]"),

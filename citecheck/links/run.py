@@ -35,6 +35,8 @@ from citecheck.network import Network, RunOptions
 if TYPE_CHECKING:
     from citecheck.store import Store
 
+ANSWER_BATCH = 1000  # links given their answers at a time
+
 # (stage, done, total): the CLI turns this into a progress bar.
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -318,13 +320,20 @@ def _check(
         results: SpillList[LinkResult] = SpillList(bound=bound)
         tally = Tally(options.failing, unique_urls=unique_urls)
         try:
-            for entry in found:
-                result = (
-                    entry if isinstance(entry, LinkResult)
-                    else _result(entry, answers[fetch_key(entry.url)], options)
+            entries = iter(found)
+            # the answers a batch of links needs, looked up together (one statement for
+            # those spilled to disk, not one a link)
+            while batch := list(itertools.islice(entries, ANSWER_BATCH)):
+                known = answers.get_many(
+                    fetch_key(entry.url) for entry in batch if isinstance(entry, Link)
                 )
-                results.append(result)
-                tally.add(result)
+                for entry in batch:
+                    result = (
+                        entry if isinstance(entry, LinkResult)
+                        else _result(entry, known[fetch_key(entry.url)], options)
+                    )
+                    results.append(result)
+                    tally.add(result)
         except BaseException:
             results.close()
             raise
