@@ -8,7 +8,14 @@ from collections.abc import Iterator
 import pytest
 from httpservers import Route, RouteSpec, ServerURL, serve
 
-from citecheck.fetch import Fetcher, FetchOptions, soft_404_reason, url_problem
+from citecheck.fetch import (
+    Fetcher,
+    FetchOptions,
+    parse_header_token,
+    request_headers,
+    soft_404_reason,
+    url_problem,
+)
 from citecheck.models import LinkStatus, Redirect
 from citecheck.replay import replay_session_factory, write_warc
 
@@ -436,3 +443,35 @@ def test_stopped_test_server_is_gone_even_for_kept_alive_connections() -> None:
             assert fetcher.fetch(f"{base_url}/echo").body == b"echo/1"
         after = fetcher.fetch(f"{base_url}/echo")
     assert after.status is LinkStatus.UNREACHABLE
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("X-Key: 1", (None, "X-Key", "1")),
+        ("Cookie: a=b; c=d", (None, "Cookie", "a=b; c=d")),
+        ("X-Thing:a=b", (None, "X-Thing", "a=b")),
+        ("docs.example=Authorization: Bearer t", ("docs.example", "Authorization", "Bearer t")),
+        ("Docs.Example:8443=Authorization: Bearer t",
+         ("docs.example:8443", "Authorization", "Bearer t")),
+        ("[::1]:8080=X-Key: v", ("[::1]:8080", "X-Key", "v")),
+        ("127.0.0.1=X-Key: a=b", ("127.0.0.1", "X-Key", "a=b")),
+    ],
+)
+def test_header_tokens_name_their_host_with_or_without_a_port(
+    token: str, expected: tuple[str | None, str, str]
+) -> None:
+    assert parse_header_token(token) == expected
+
+
+@pytest.mark.parametrize("token", ["no colon", "=X-Key: 1", "Bad Name: 1", "host=no colon"])
+def test_bad_header_tokens_are_refused(token: str) -> None:
+    with pytest.raises(ValueError, match="bad header"):
+        parse_header_token(token)
+
+
+def test_a_host_header_goes_to_its_host_on_any_port_and_nowhere_else() -> None:
+    options = FetchOptions(host_headers={"docs.example:8443": {"X-Key": "v"}})
+    assert request_headers("https://docs.example/a", options)["X-Key"] == "v"
+    assert request_headers("https://docs.example:8443/a", options)["X-Key"] == "v"
+    assert "X-Key" not in request_headers("https://other.example:8443/a", options)

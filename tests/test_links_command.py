@@ -246,6 +246,22 @@ def test_headers_reach_the_host_they_are_meant_for(docs: Path, site: ServerURL) 
     assert "X-Other" not in headers
 
 
+def test_a_header_for_a_host_with_a_port_goes_to_that_host_only(
+    docs: Path, site: ServerURL
+) -> None:
+    page = docs / "docs" / "page.md"
+    page.write_text(f"[a]({site}/ok)\n")
+    port = site.rsplit(":", 1)[1].split("/")[0]
+    code, _, err = links(docs, page, *FAST, "--no-cache",
+                         "--header", f"127.0.0.1:{port}=Authorization: Bearer mine",
+                         "--header", "docs.example:8443=X-Other: theirs")
+    assert code == 0, err
+    headers = site.requests[-1].headers
+    assert headers.get("Authorization") == "Bearer mine"
+    assert "X-Other" not in headers
+    assert not any("8443" in f"{name}{value}" for name, value in headers.items())
+
+
 def test_stdin_links_are_checked(tmp_path: Path, site: ServerURL) -> None:
     code, out, err = links(tmp_path, "-", *FAST, "--no-cache", "--format", "json",
                            stdin=f"A [link]({site}/gone) in stdin.\n")

@@ -19,7 +19,7 @@ import click
 from citecheck.cli.options import parse_duration
 from citecheck.cli.output import progress_bar
 from citecheck.errors import UsageError
-from citecheck.fetch import FetchOptions
+from citecheck.fetch import FetchOptions, parse_header_token
 from citecheck.links.collect import CollectOptions
 from citecheck.links.formats import FORMATS, LinksReport, RenderOptions, write
 from citecheck.links.formats.report import DEFAULT_FAILING
@@ -34,7 +34,6 @@ FAIL_ON_NEW = "new"
 
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$")
 _INTERVAL_UNIT = {"ms": 0.001, "s": 1.0, "m": 60.0, None: 1.0}
-_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 
 def parse_interval(text: str) -> float:
@@ -46,27 +45,16 @@ def parse_interval(text: str) -> float:
 
 
 def parse_headers(values: tuple[str, ...]) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    """--header values: "Name: value" for every host, "host=Name: value" for one host.
-
-    A header name cannot contain "=", so an "=" before the first ":" names a host.
-    """
+    """--header values: "Name: value" for every host, "host[:port]=Name: value" for one."""
     everywhere: dict[str, str] = {}
     per_host: dict[str, dict[str, str]] = {}
     for value in values:
-        host = None
-        colon = value.find(":")
-        equals = value.find("=")
-        if 0 <= equals < colon:
-            host, value = value[:equals].strip().lower(), value[equals + 1 :]
-        name, sep, content = value.partition(":")
-        name = name.strip()
-        if not sep or not _HEADER_NAME.match(name) or (host is not None and not host):
-            raise click.BadParameter(
-                f"{value!r} is not a header like 'Name: value' or 'host=Name: value'",
-                param_hint="--header",
-            )
+        try:
+            host, name, content = parse_header_token(value)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--header") from None
         target = everywhere if host is None else per_host.setdefault(host, {})
-        target[name] = content.strip()
+        target[name] = content
     return everywhere, per_host
 
 
@@ -215,7 +203,7 @@ def _options(func: Any) -> Any:
                      help="How to ask: GET; HEAD with GET as fallback; or HEAD only."),
         click.option("--user-agent", default=FetchOptions().user_agent, show_default=True,
                      help="User-Agent header sent with every request."),
-        click.option("--header", multiple=True, metavar="[HOST=]NAME: VALUE",
+        click.option("--header", multiple=True, metavar="[HOST[:PORT]=]NAME: VALUE",
                      help="Extra request header, for every host or for one; repeatable."),
         click.option("--github-token", envvar="GITHUB_TOKEN", show_envvar=True,
                      help="Token sent to GitHub hosts only (fewer 429s)."),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from citecheck.fetch.classify import ACCEPT
 from citecheck.fetch.options import FetchOptions
 from citecheck.fetch.urls import host_key
@@ -31,18 +33,30 @@ def request_headers(url: str, options: FetchOptions) -> dict[str, str]:
     return headers
 
 
+# a header's host: a name, an IPv4 address or a bracketed IPv6 one, with a port or not
+_HOST = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::\d{1,5})?$")
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # RFC 9110's token
+
+
 def parse_header_token(token: str) -> tuple[str | None, str, str]:
     """`--header` as lychee takes it plus a host form: "Name: value" (every host) or
-    "host=Name: value" (that host only). Returns (host or None, name, value);
-    ValueError with a one-line message when it is neither."""
+    "host[:port]=Name: value" (that host only; the port, if given, is not compared:
+    a host's headers go to it on any port). Returns (host or None, name, value);
+    ValueError with a one-line message when it is neither.
+
+    A header name holds neither "=" nor ":", so text before the first "=" that reads
+    as a host (and is followed by "Name:") names one; "Cookie: a=b" is a header."""
     host: str | None = None
     text = token
     head, sep, rest = token.partition("=")
-    if sep and ":" not in head:
+    if sep and _HOST.match(head.strip()) and ":" in rest:
         host, text = head.strip().lower(), rest
-    name, colon, value = text.partition(":")
-    if not colon or not name.strip() or any(c.isspace() for c in name.strip()):
-        raise ValueError(f'bad header {token!r}: expected "Name: value" or "host=Name: value"')
-    if host is not None and not host:
+    elif sep and not head.strip():
         raise ValueError(f"bad header {token!r}: empty host before '='")
-    return host, name.strip(), value.strip()
+    name, colon, value = text.partition(":")
+    name = name.strip()
+    if not colon or not _HEADER_NAME.match(name):
+        raise ValueError(
+            f"bad header {token!r}: expected 'Name: value' or 'host[:port]=Name: value'"
+        )
+    return host, name, value.strip()
