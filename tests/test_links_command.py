@@ -354,11 +354,20 @@ def test_fail_on_new_fails_only_on_links_that_were_not_failing_before(
     page.write_text(f"[a]({site}/ok) [c]({site}/gone)\n")
     db = docs / "cache.db"
     args = (page, *FAST, "--format", "json", "--db", db, "--fail-on", "new")
-    assert links(docs, *args)[0] == 1  # no earlier run: the broken link is new
-    assert links(docs, *args)[0] == 0  # the same broken link: nothing new
+
+    def run_new() -> tuple[int, int]:
+        """The exit code and the new failures the JSON summary counts, which must
+        also say the exit code the command ended with."""
+        code, out, _ = links(docs, *args)
+        summary = json.loads(out)["summary"]
+        assert summary["exit_code"] == code
+        return code, summary["new_failures"]
+
+    assert run_new() == (1, 1)  # no earlier run: the broken link is new
+    assert run_new() == (0, 0)  # the same broken link: nothing new
     assert links(docs, page, *FAST, "--format", "json", "--db", db)[0] == 1  # default: fails
     page.write_text(f"[a]({site}/ok) [c]({site}/gone) [d]({site}/also-gone)\n")
-    assert links(docs, *args)[0] == 1  # a second broken link appeared
+    assert run_new() == (1, 1)  # a second broken link appeared
 
 
 def test_warm_cache_reuses_every_success_and_rechecks_every_failure(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import msgspec
 
 from citecheck.cli.options import parse_duration
 from citecheck.cli.output import progress_bar
@@ -261,11 +262,12 @@ def links(inputs: tuple[str, ...], **params: Any) -> None:
     with report:  # its results may have spilled to a temporary file: removed after
         for failure in report.input_failures:
             click.echo(f"citecheck: error: {failure.source}: {failure.message}", err=True)
+        if report.exit_code == 1 and FAIL_ON_NEW in params["fail_on"] and options.db is not None:
+            # before the output, whose summary carries the exit code
+            new = new_failures(options.db, report, options.sources)
+            report = msgspec.structs.replace(report, new_failures=new)
+            if not params["quiet"]:
+                click.echo(f"{new} new failing link(s) since the previous run", err=True)
         emit(report, params)
         code = report.exit_code
-    if code == 1 and FAIL_ON_NEW in params["fail_on"] and options.db is not None:
-        new = new_failures(options.db, report, options.sources)
-        if not params["quiet"]:
-            click.echo(f"{new} new failing link(s) since the previous run", err=True)
-        code = 1 if new else 0
     sys.exit(code)

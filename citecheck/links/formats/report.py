@@ -113,6 +113,9 @@ class LinksReport(msgspec.Struct, frozen=True, dict=True):
     root: Path = msgspec.field(default_factory=Path.cwd)  # file paths are shown relative to it
     run_id: int | None = None  # the run in the store (None with --no-cache)
     tally: Tally | None = None  # not in ==, hash() or repr()
+    # with --fail-on new: the failing links the previous run over these inputs did not
+    # fail; the run fails only on them
+    new_failures: int | None = None
 
     @functools.cached_property
     def counts(self) -> Tally:
@@ -139,7 +142,8 @@ class LinksReport(msgspec.Struct, frozen=True, dict=True):
         """2 when an input could not be read, 1 when a link failed, else 0."""
         if self.input_failures:
             return EXIT_USAGE
-        return EXIT_BROKEN if self.counts.failures else EXIT_OK
+        failing = self.counts.failures if self.new_failures is None else self.new_failures
+        return EXIT_BROKEN if failing else EXIT_OK
 
     def status_counts(self) -> dict[str, int]:
         """Status -> count, in LinkStatus order, zero counts left out."""
@@ -161,6 +165,7 @@ class LinksReport(msgspec.Struct, frozen=True, dict=True):
             ],
             "elapsed_ms": self.elapsed_ms,
             "exit_code": self.exit_code,
+            **({} if self.new_failures is None else {"new_failures": self.new_failures}),
         }
 
     def display_path(self, path: str) -> str:
