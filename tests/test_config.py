@@ -57,3 +57,42 @@ def test_explicit_config_path(tmp_path: Path) -> None:
     assert (tmp_path / "elsewhere" / "run-1.json").is_file()
     missing = citecheck("--config", "nope.toml", "check", "doc.md", cwd=tmp_path)
     assert missing.returncode == 2 and "nope.toml" in missing.stderr
+
+
+def test_values_of_the_wrong_type_are_one_line_usage_errors(tmp_path: Path) -> None:
+    (tmp_path / "doc.md").write_text("[a](https://a.example/)\n")
+    for line, named in [
+        ("db = 5", "db must be a string"),
+        ("ignore-file = 7", "ignore-file must be a string"),
+        ('output = ["a"]', "output takes one value"),
+        ("record = true", "record must be a string"),
+        ('max-retries = "3"', "max-retries must be a whole number"),
+        ("allow-private = 1", "allow-private must be true or false"),
+        ("max-concurrency = 0", "max-concurrency: 0 is not in the range"),
+        ('fail-on = ["sometimes"]', "fail-on: 'sometimes' is not one of"),
+    ]:
+        (tmp_path / "citecheck.toml").write_text(f"[links]\n{line}\n")
+        result = citecheck("links", "doc.md", "--offline", cwd=tmp_path)
+        assert result.returncode == 2, (line, result.stderr)
+        assert named in result.stderr, (line, result.stderr)
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_accept_may_be_a_list_as_lychee_writes_it(tmp_path: Path) -> None:
+    (tmp_path / "doc.md").write_text("[a](https://a.example/)\n")
+    (tmp_path / "citecheck.toml").write_text('[links]\naccept = [200, "204..=299", 403]\n')
+    result = citecheck("links", "doc.md", "--offline", "--no-cache", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_flag_the_file_turns_on_the_command_line_turns_off(tmp_path: Path) -> None:
+    (tmp_path / "doc.md").write_text("[a](https://a.example/)\n")
+    (tmp_path / "citecheck.toml").write_text(
+        "[links]\noffline = true\nno-cache = true\nquiet = true\n"
+    )
+    quiet = citecheck("links", "doc.md", cwd=tmp_path)
+    assert quiet.returncode == 0 and "links" not in quiet.stdout  # no summary
+    assert not (tmp_path / "citecheck.db").exists()
+    loud = citecheck("links", "doc.md", "--no-quiet", "--cache", cwd=tmp_path)
+    assert loud.returncode == 0 and "1 link" in loud.stdout
+    assert (tmp_path / "citecheck.db").exists()  # the cache the file turned off

@@ -46,17 +46,56 @@ def read_table(path: Path) -> dict[str, Any]:
     return data
 
 
-def _option_keys(command: click.Command) -> dict[str, str]:
-    """Config key -> click parameter name, for every option of the command."""
-    keys: dict[str, str] = {}
+def _option_keys(command: click.Command) -> dict[str, click.Option]:
+    """Config key -> the click option, for every option of the command."""
+    keys: dict[str, click.Option] = {}
     for param in command.params:
         if not isinstance(param, click.Option) or param.name is None:
             continue
         for opt in param.opts:
             if opt.startswith("--"):
-                keys[opt[2:]] = param.name
-                keys[opt[2:].replace("-", "_")] = param.name
+                keys[opt[2:]] = param
+                keys[opt[2:].replace("-", "_")] = param
     return keys
+
+
+def _toml_type(param: click.Option) -> tuple[type, ...]:
+    """The TOML value types an option takes (one value; a list of them if repeatable)."""
+    if param.is_flag:
+        return (bool,)
+    if isinstance(param.type, click.types.IntParamType):
+        return (int,)
+    if isinstance(param.type, click.types.FloatParamType):
+        return (int, float)
+    return (str,)
+
+
+def checked_value(command: click.Command, param: click.Option, key: str, value: Any,
+                  where: str) -> Any:
+    """A config value as the option takes it; the wrong type, or a value the option
+    refuses, is a usage error naming the key (never a traceback later on)."""
+    if param.name == "accept" and isinstance(value, list):
+        value = ",".join(str(item) for item in value)  # lychee's config spells a list
+    if param.multiple:
+        values = value if isinstance(value, list) else [value]
+    elif isinstance(value, list):
+        raise UsageError(f"{where}: {key} takes one value, not a list")
+    else:
+        values = [value]
+    wanted = _toml_type(param)
+    ctx = click.Context(command)
+    for item in values:
+        # bool is an int to Python, never to a count or a size here
+        if not isinstance(item, wanted) or (isinstance(item, bool) and bool not in wanted):
+            names = " or ".join("true or false" if kind is bool else
+                                {int: "a whole number", float: "a number", str: "a string"}[kind]
+                                for kind in wanted)
+            raise UsageError(f"{where}: {key} must be {names}, not {item!r}")
+        try:
+            param.type.convert(item, param, ctx)
+        except click.BadParameter as error:
+            raise UsageError(f"{where}: {key}: {error.message}") from None
+    return value
 
 
 def defaults_from_table(
@@ -73,13 +112,16 @@ def defaults_from_table(
             if isinstance(value, dict):
                 continue
             if key in keys:
-                chosen[keys[key]] = value
+                param = keys[key]
+                chosen[str(param.name)] = checked_value(command, param, key, value, str(source))
         section = table.get(name)
         if isinstance(section, dict):
             for key, value in section.items():
                 if key not in keys:
                     raise UsageError(f"{source}: [{name}] has no option {key!r}")
-                chosen[keys[key]] = value
+                param = keys[key]
+                where = f"{source}: [{name}]"
+                chosen[str(param.name)] = checked_value(command, param, key, value, where)
         if chosen:
             default_map[name] = chosen
     for key, value in table.items():

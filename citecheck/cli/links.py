@@ -218,11 +218,11 @@ def _options(func: Any) -> Any:
         click.option("--ignore-file", type=click.Path(dir_okay=False, path_type=Path),
                      help="URL patterns to skip, one a line (default: .citecheckignore "
                      "found from the current folder)."),
-        click.option("--include-fragments", is_flag=True,
+        click.option("--include-fragments/--no-include-fragments",
                      help="Check #fragments of remote pages too (local files: always)."),
-        click.option("--no-gitignore", is_flag=True,
+        click.option("--no-gitignore/--gitignore",
                      help="Also read files that .gitignore ignores."),
-        click.option("--allow-private", is_flag=True,
+        click.option("--allow-private/--no-allow-private",
                      help="Allow private, loopback and link-local addresses (refused by "
                      "default, also after DNS and redirects)."),
         click.option("--fail-on", multiple=True,
@@ -235,14 +235,14 @@ def _options(func: Any) -> Any:
                      help="SQLite database that keeps the link cache and the runs."),
         click.option("--max-age", default="1d", show_default=True,
                      help="Do not check again a link that passed within this (0 = always)."),
-        click.option("--no-cache", is_flag=True,
+        click.option("--no-cache/--cache",
                      help="Check every link again and use no database at all."),
-        click.option("--offline", is_flag=True, help="Fetch nothing: check local links only."),
+        click.option("--offline/--no-offline", help="Fetch nothing: check local links only."),
         click.option("--replay", type=click.Path(dir_okay=False, path_type=Path),
                      help="Answer fetches from this WARC file instead of the network."),
         click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
                      help="Write every fetch to this WARC file (.warc.gz)."),
-        click.option("-q", "--quiet", is_flag=True,
+        click.option("-q", "--quiet/--no-quiet",
                      help="No progress bar; only the failing links, no summary."),
     ]
     for decorator in reversed(decorators):

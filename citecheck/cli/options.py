@@ -51,17 +51,17 @@ def run_options(func: F) -> F:
                      help="Report formats, comma-separated: json, md, html."),
         click.option("--max-age", default="1d", show_default=True,
                      help="Reuse a successful fetch younger than this (0 = always fetch)."),
-        click.option("--allow-private", is_flag=True,
+        click.option("--allow-private/--no-allow-private",
                      help="Allow private, loopback and link-local addresses (refused by default)."),
-        click.option("--offline", is_flag=True, help="Fetch nothing at all."),
+        click.option("--offline/--no-offline", help="Fetch nothing at all."),
         click.option("--replay", type=click.Path(dir_okay=False, path_type=Path),
                      help="Answer fetches from this WARC file instead of the network."),
         click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
                      help="Write every fetch to this WARC file (.warc.gz)."),
         click.option("--wayback-url", envvar="CITECHECK_WAYBACK_URL",
                      help="Base URL of the Wayback Machine [env CITECHECK_WAYBACK_URL]."),
-        click.option("--no-archive", is_flag=True, help="Do not look up archived copies."),
-        click.option("--drift", is_flag=True,
+        click.option("--no-archive/--archive", help="Do not look up archived copies."),
+        click.option("--drift/--no-drift",
                      help="Also judge live pages against their capture near the access-date, "
                           "to see whether they changed after they were cited."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=15.0,
@@ -72,7 +72,7 @@ def run_options(func: F) -> F:
                      show_default=True, help="Requests in flight at once."),
         click.option("--user-agent", default=FetchOptions().user_agent, show_default=True,
                      help="User-Agent header sent with every request."),
-        click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary table."),
+        click.option("-q", "--quiet/--no-quiet", help="No progress bar, no summary table."),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -94,7 +94,7 @@ def source_options(func: F) -> F:
                      help="Crossref REST API base URL (default https://api.crossref.org)."),
         click.option("--mailto", metavar="EMAIL",
                      help="Contact address sent to Crossref in the User-Agent, as it asks."),
-        click.option("--no-crossref", is_flag=True,
+        click.option("--no-crossref/--crossref",
                      help="Do not compare DOIs with Crossref's metadata."),
         click.option("--source", "sources", multiple=True, metavar="FILE_OR_URL",
                      help="A page to match references that have no URL against, by title, "
