@@ -83,3 +83,26 @@ def test_failed_last_time_names_the_previous_runs_failures_that_have_not_passed_
         assert cache.failed_last_time(["elsewhere"], limit=100) == []
         assert cache.failed_last_time(["nowhere"], limit=100) == []
         assert LinkCache(store, latest, timedelta(0)).failed_last_time(["docs"], 100) == []
+
+
+def test_a_run_that_refuses_private_addresses_takes_no_cached_answer_that_reached_one(
+    tmp_path: Path,
+) -> None:
+    """A success fetched under --allow-private, of a private address or through a
+    redirect to one, is not an answer for a run without it: fetched (and refused)."""
+    now = _iso(datetime.now(UTC))
+    loopback, local = "http://127.0.0.1:8000/a", "http://localhost/b"
+    via = "https://public.example/go"  # redirected into the local network
+    public = "https://public.example/page"
+    with Store(tmp_path / "cache.db") as store:
+        run_id = store.start_run("links", {})
+        allowing = LinkCache(store, run_id, timedelta(days=1), allow_private=True)
+        for url in (loopback, local, public):
+            allowing.record(Fetch(url, LinkStatus.OK, 200, url, fetched_at=now))
+        allowing.record(Fetch(via, LinkStatus.OK, 200, "http://10.0.0.7/in",
+                              redirects=(Redirect(via, 302),), fetched_at=now))
+        allowing.flush()
+        urls = [loopback, local, via, public]
+        assert set(allowing.lookup(urls, {}).answers) == set(urls)
+        refusing = LinkCache(store, run_id, timedelta(days=1))
+        assert set(refusing.lookup(urls, {}).answers) == {public}

@@ -387,6 +387,20 @@ def test_warm_cache_reuses_every_success_and_rechecks_every_failure(
     assert sorted(recorded) == [("broken", 60), ("ok", 30)]
 
 
+def test_a_cached_private_success_does_not_pass_a_run_that_refuses_private_addresses(
+    docs: Path, site: ServerURL
+) -> None:
+    page = docs / "docs" / "page.md"
+    page.write_text(f"[a]({site}/ok)\n")
+    db = docs / "private.db"
+    code, out, _ = links(docs, page, *FAST, "--db", db, "--format", "json")
+    assert code == 0 and json.loads(out)["links"][0]["status"] == "ok"
+    code, out, _ = links(docs, page, "--max-retries", "0", "--db", db, "--format", "json")
+    link = json.loads(out)["links"][0]
+    assert (link["status"], link["from_cache"]) == ("excluded", False)
+    assert site.hits("/ok") == 1  # refused before connecting
+
+
 def test_a_link_that_failed_last_time_is_asked_with_get_at_once(
     docs: Path, site: ServerURL
 ) -> None:

@@ -10,6 +10,7 @@ on the run's own Store.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
@@ -18,7 +19,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
 
+from citecheck.fetch.urls import host_key
 from citecheck.models import Fetch, LinkStatus, Redirect
+from citecheck.netguard import is_private_host
 
 if TYPE_CHECKING:
     from citecheck.store import Store
@@ -77,6 +80,23 @@ class Answer(msgspec.Struct, frozen=True, gc=False):
 _STATUSES = {status.value: status for status in LinkStatus}
 
 
+def _reaches_private(url: str, answer: Answer) -> bool:
+    """Whether the link, a hop of its redirects or where they ended names a private,
+    loopback or link-local address, or localhost. Literal names only, no DNS: a name
+    that resolved to a private address under --allow-private is reused (no connection
+    is made to reuse it, so nothing in the local network is reached)."""
+    if _private_host(host_key(url)):
+        return True
+    if answer.final_url is not None and _private_host(host_key(answer.final_url)):
+        return True
+    return any(_private_host(host_key(hop.url)) for hop in answer.redirects)
+
+
+@functools.lru_cache(maxsize=1024)
+def _private_host(host: str) -> bool:  # hosts recur across thousands of links
+    return is_private_host(host, resolve=False)
+
+
 def _redirects_from_json(text: str | None) -> tuple[Redirect, ...]:
     if not text or text == "[]":
         return ()  # most cached rows: no import statement on the warm path
@@ -101,10 +121,20 @@ class LinkCache:
     BATCH_SECONDS = 1.0
     LOOKUP_CHUNK = 500  # URLs collected before their cache lookup
 
-    def __init__(self, store: Store | None, run_id: int | None, max_age: timedelta) -> None:
+    def __init__(
+        self,
+        store: Store | None,
+        run_id: int | None,
+        max_age: timedelta,
+        *,
+        allow_private: bool = False,
+    ) -> None:
         self.store = store
         self.run_id = run_id
         self.max_age = max_age
+        # a run that refuses private addresses takes no answer from the store that one
+        # made with --allow-private to a private address (the fetch would be refused)
+        self.allow_private = allow_private
         self._pending: list[Fetch] = []
         self._last_flush = time.monotonic()
 
@@ -125,10 +155,12 @@ class LinkCache:
         answers: dict[str, Answer] = {}
         failed: set[str] = set()
         for url, row in self.store.recent_statuses(urls, self.max_age).items():
-            if row.reusable:
-                answers[url] = Answer.cached(row, shared)
-            else:
+            if not row.reusable:
                 failed.add(url)
+                continue
+            answer = Answer.cached(row, shared)
+            if self.allow_private or not _reaches_private(url, answer):
+                answers[url] = answer
         return Lookup(answers, failed)
 
     def failed_last_time(self, sources: Sequence[str], limit: int) -> list[str]:

@@ -129,7 +129,9 @@ def run_links(
     try:
         run_id = store.start_run("links", options.describe()) if store is not None else None
         network = Network(options.network_options())
-        cache = LinkCache(store, run_id, options.max_age)
+        cache = LinkCache(
+            store, run_id, options.max_age, allow_private=options.fetch.allow_private
+        )
         status = "interrupted"
         try:
             results, failures, tally = _check(
