@@ -3,7 +3,8 @@
 Replay is a requests transport adapter, so the same Fetcher (or any code that
 takes a requests.Session) runs unchanged against a WARC. Bodies are stored
 decoded: Content-Encoding and Transfer-Encoding are dropped from the recorded
-headers, and Content-Length is set to the stored body.
+headers, and Content-Length is set to the stored body. Request records keep the
+names of credential headers but never their values: a WARC is made to be shared.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from citecheck.errors import ReplayError
 # Headers describing the bytes on the wire, which no longer apply to a decoded body.
 _WIRE_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Request headers that carry credentials whatever the run: their values never reach a WARC.
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+REDACTED = "[redacted]"
 # Set on replayed responses whose record says the body was cut at record time.
 WARC_TRUNCATED_ATTRIBUTE = "citecheck_warc_truncated"
 
@@ -69,6 +73,15 @@ def _replayable_headers(headers: Iterable[tuple[str, str]], body: bytes) -> list
     kept = [(name, value) for name, value in headers if name.lower() not in _WIRE_HEADERS]
     kept.append(("Content-Length", str(len(body))))
     return kept
+
+
+def redact_headers(
+    headers: Iterable[tuple[str, str]], secret_names: Iterable[str] = ()
+) -> list[tuple[str, str]]:
+    """`headers` with the value of each credential header, and of each one named in
+    `secret_names` (any case), replaced by REDACTED; the name stays, to show it was sent."""
+    secret = CREDENTIAL_HEADERS | {name.lower() for name in secret_names}
+    return [(name, REDACTED if name.lower() in secret else value) for name, value in headers]
 
 
 def read_warc(path: str | Path) -> dict[str, RecordedResponse]:
@@ -215,8 +228,11 @@ class WarcRecorder:
         body: bytes,
         request_headers: list[tuple[str, str]] | None = None,
         truncated: bool = False,
+        secret_headers: Iterable[str] = (),
     ) -> None:
-        """Record one exchange. `body` is the decoded body; truncated marks a capped body."""
+        """Record one exchange. `body` is the decoded body; truncated marks a capped body.
+        The request record redacts credential headers and those named in `secret_headers`
+        (the run's own: replay looks responses up by URL, so no request header is needed)."""
         reason = reason or _reason_for(status)
         http_headers = StatusAndHeaders(
             f"{status} {reason}", _replayable_headers(headers, body), protocol="HTTP/1.1"
@@ -233,7 +249,7 @@ class WarcRecorder:
         target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
         request_http = StatusAndHeaders(
             f"GET {target} HTTP/1.1",
-            list(request_headers or [("Host", parts.netloc)]),
+            redact_headers(request_headers or [("Host", parts.netloc)], secret_headers),
             is_http_request=True,
         )
         request = self._writer.create_warc_record(

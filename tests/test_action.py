@@ -144,6 +144,50 @@ def test_action_check_step_writes_summary_sarif_and_outputs(
     assert (checkout / ".citecheck" / "links.db").is_file()  # what actions/cache keeps
 
 
+def fake_citecheck(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """A `citecheck` first on PATH that writes the words it was given as JSON."""
+    bin_dir, argv_file = tmp_path / "fakebin", tmp_path / "argv.json"
+    bin_dir.mkdir()
+    script = bin_dir / "citecheck"
+    script.write_text(
+        f"#!{sys.executable}\nimport json, sys\n"
+        f"open({str(argv_file)!r}, 'w').write(json.dumps(sys.argv[1:]))\n"
+    )
+    script.chmod(0o755)
+    path = os.pathsep.join([str(bin_dir), str(VENV_BIN), os.environ.get("PATH", "")])
+    return {"PATH": path}, argv_file
+
+
+def test_action_args_are_split_like_shell_words_but_never_evaluated(tmp_path: Path) -> None:
+    work, ran, backticked = tmp_path / "work", tmp_path / "PWNED", tmp_path / "PWNED-too"
+    work.mkdir()
+    (work / "a.md").write_text("a glob, if the shell expanded one, would match me\n")
+    args = (f"README.md $(touch {ran}) `touch {backticked}` --exclude 'a b' "
+            '"c d" *.md; echo $HOME')
+    env, argv_file = fake_citecheck(tmp_path)
+    env.update({"GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+                "GITHUB_OUTPUT": str(tmp_path / "output.txt"), "RUNNER_TEMP": str(tmp_path)})
+    result = run_step(step("links"), context(tmp_path, args=args), work, env)
+    assert result.returncode == 0, result.stderr
+    assert not ran.exists() and not backticked.exists()
+    argv = json.loads(argv_file.read_text())
+    assert argv[:12] == ["links", "README.md", "$(touch", f"{ran})", "`touch",
+                         f"{backticked}`", "--exclude", "a b", "c d", "*.md;", "echo", "$HOME"]
+    assert argv[12:14] == ["--db", ".citecheck/links.db"]
+
+
+def test_action_args_with_an_unbalanced_quote_are_a_usage_error(tmp_path: Path) -> None:
+    env, argv_file = fake_citecheck(tmp_path)
+    github_output = tmp_path / "output.txt"
+    env.update({"GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+                "GITHUB_OUTPUT": str(github_output), "RUNNER_TEMP": str(tmp_path)})
+    result = run_step(step("links"), context(tmp_path, args="docs --exclude 'a b"), tmp_path, env)
+    assert result.returncode == 2
+    assert outputs(github_output)["exit-code"] == "2"
+    assert "::error::" in result.stdout
+    assert not argv_file.exists()  # citecheck never ran
+
+
 @pytest.mark.parametrize(
     ("exit_code", "fail", "expected"),
     [("0", "true", 0), ("1", "true", 1), ("1", "false", 0), ("2", "false", 2)],

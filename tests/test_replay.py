@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from pathlib import Path
 
 import pytest
 import requests
-from httpservers import Route, serve
+from cli_run import citecheck
+from httpservers import ReceivedRequest, Route, serve
 from warcio.archiveiterator import ArchiveIterator
 
 from citecheck.errors import ReplayError
@@ -14,10 +17,12 @@ from citecheck.fetch import Fetcher, FetchOptions
 from citecheck.models import ArchiveStatus, LinkStatus
 from citecheck.network import Network, RunOptions
 from citecheck.replay import (
+    RecordedResponse,
     WarcRecorder,
     read_warc,
     replay_key,
     replay_session_factory,
+    replay_sessions,
     write_warc,
 )
 
@@ -206,3 +211,81 @@ def test_replay_network_answers_pages_and_captures_from_one_set_of_records(
     # ... else the closest after it
     assert after is not None and after.timestamp == "20190101000000"
     assert missing is not None and missing.status is ArchiveStatus.NOT_FOUND
+
+
+# --- secrets never reach a recording ---------------------------------------------------
+
+
+def request_records(warc: Path) -> list[list[tuple[str, str]]]:
+    """The HTTP headers of every request record in the WARC."""
+    with open(warc, "rb") as stream:
+        return [
+            list(r.http_headers.headers) for r in ArchiveIterator(stream) if r.rec_type == "request"
+        ]
+
+
+def test_a_recorded_run_keeps_header_names_but_not_their_secret_values(tmp_path: Path) -> None:
+    secrets = {"Authorization": "Bearer sekrit", "Cookie": "session=c00kie",
+               "X-Api-Key": "k3y-value"}
+
+    def private(request: ReceivedRequest) -> Route:
+        # answers only when every header arrived: the secrets were really sent
+        sent = all(request.headers.get(name) == value for name, value in secrets.items())
+        return Route(200, body=b"<title>Members</title>", headers=HTML) if sent else Route(401)
+
+    page, warc = tmp_path / "page.md", tmp_path / "run.warc.gz"
+    with serve({"/private": private}) as base_url:
+        url = f"{base_url}/private"
+        page.write_text(f"[members]({url})\n")
+        result = citecheck(
+            "links", page, "--allow-private", "--max-retries", "0", "--no-cache",
+            "--record", warc,
+            "--header", "127.0.0.1=Authorization: Bearer sekrit",
+            "--header", "Cookie: session=c00kie", "--header", "X-Api-Key: k3y-value",
+            cwd=tmp_path,
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    raw = gzip.decompress(warc.read_bytes())
+    for secret in (b"sekrit", b"c00kie", b"k3y-value"):
+        assert secret not in raw
+    assert url.encode() in raw and b"HTTP/1.1 200 OK" in raw
+    [request] = request_records(warc)
+    assert {name: request_value for name, request_value in request if name in secrets} == {
+        name: "[redacted]" for name in secrets
+    }
+
+    # the server is gone: replay answers the link from the redacted file
+    replayed = citecheck("links", page, "--no-cache", "--format", "json", "--replay", warc,
+                         cwd=tmp_path)
+    assert replayed.returncode == 0, replayed.stderr
+    [link] = json.loads(replayed.stdout)["links"]
+    assert (link["url"], link["status"]) == (url, "ok")
+
+
+def test_the_github_token_never_reaches_a_recording(tmp_path: Path) -> None:
+    url = "https://github.com/citecheck/citecheck"
+    answers = replay_sessions({replay_key(url): RecordedResponse(url, 200, "OK", (), b"repo")})
+    warc = tmp_path / "github.warc.gz"
+    options = FetchOptions(retries=0, github_token="ghp_t0ken")
+    with (
+        WarcRecorder(warc) as recorder,
+        Fetcher(options, session_factory=answers, recorder=recorder, resolve_dns=False) as fetcher,
+    ):
+        assert fetcher.fetch(url).status is LinkStatus.OK
+    assert b"ghp_t0ken" not in gzip.decompress(warc.read_bytes())
+    [request] = request_records(warc)
+    assert ("Authorization", "[redacted]") in request
+
+
+def test_credential_headers_are_redacted_whoever_records(tmp_path: Path) -> None:
+    warc = tmp_path / "direct.warc"
+    sent = [("Host", "news.example"), ("Proxy-Authorization", "Basic cHJveHk="),
+            ("cookie", "id=42"), ("X-Session", "s3ss"), ("Accept", "text/html")]
+    with WarcRecorder(warc) as recorder:
+        recorder.record("http://news.example/", 200, "OK", [], b"", request_headers=sent,
+                        secret_headers=["x-session"])
+    assert request_records(warc) == [[
+        ("Host", "news.example"), ("Proxy-Authorization", "[redacted]"),
+        ("cookie", "[redacted]"), ("X-Session", "[redacted]"), ("Accept", "text/html"),
+    ]]

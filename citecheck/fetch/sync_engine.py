@@ -85,6 +85,7 @@ class SyncEngine:
         self._slots = HostSlots(options.host_concurrency)
         self._session_factory = session_factory or (lambda: make_session(options))
         self._recorder = recorder
+        self._secret_headers = _given_header_names(options)
         self._resolve_dns = resolve_dns
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
@@ -348,7 +349,19 @@ class SyncEngine:
             body,
             request_headers=[(str(k), str(v)) for k, v in response.request.headers.items()],
             truncated=truncated,
+            secret_headers=self._secret_headers,
         )
+
+
+def _given_header_names(options: FetchOptions) -> frozenset[str]:
+    """Names of the headers the user chose (--header, any host) or the GitHub token rides
+    in: their values may be secrets, so a WARC records only the names."""
+    names = set(options.headers)
+    for extra in options.host_headers.values():
+        names.update(extra)
+    if options.github_token:
+        names.add("Authorization")
+    return frozenset(names)
 
 
 def _cut_connection(response: requests.Response) -> None:
