@@ -10,9 +10,9 @@ import pytest
 import requests
 from httpservers import Route, serve
 
-from citecheck.links.collect import CollectOptions, InputProblem, collect_links
+from citecheck.links.collect import STDIN_URL, CollectOptions, InputProblem, collect_links
 from citecheck.links.extract import RawLink
-from citecheck.links.model import Link
+from citecheck.links.model import Link, Origin
 
 
 def write(path: Path, text: str) -> Path:
@@ -137,6 +137,55 @@ def test_glob_inputs_and_duplicate_inputs_are_read_once(tmp_path: Path) -> None:
     ]
 
 
+def test_globs_skip_what_gitignore_ignores_as_the_folder_walk_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / ".gitignore", "ignored/\n*.draft.md\n")
+    write(tmp_path / "docs" / ".gitignore", "!keep.draft.md\nprivate/\n")
+    for name in (
+        "top.md",
+        "ignored/secret.md",
+        "docs/a.md",
+        "docs/x.draft.md",
+        "docs/keep.draft.md",  # re-included by the nested .gitignore
+        "docs/private/deep/p.md",  # below an ignored folder: its own name matches nothing
+    ):
+        write(tmp_path / name, f"https://x.example/{name}\n")
+    monkeypatch.chdir(tmp_path)
+
+    def read(*inputs: str, **options: object) -> list[str]:
+        return [link.origin.path for link in links_of(list(inputs), **options)]
+
+    assert read("**/*.md") == ["docs/a.md", "docs/keep.draft.md", "top.md"]
+    # the rules above the glob's folder count too (up to the repository root)
+    assert read("docs/**/*.md") == ["docs/a.md", "docs/keep.draft.md"]
+    assert read("ig*") == []  # an ignored folder matched by the glob is not walked
+    assert read("docs/**/*.md", respect_gitignore=False) == [
+        "docs/a.md",
+        "docs/keep.draft.md",
+        "docs/private/deep/p.md",
+        "docs/x.draft.md",
+    ]
+    # a file named explicitly is always read
+    assert read("ignored/secret.md", "docs/x.draft.md") == [
+        "ignored/secret.md",
+        "docs/x.draft.md",
+    ]
+
+
+def test_globs_honour_the_gitignore_of_their_folder_outside_a_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / ".gitignore", "ignored/\n")
+    write(tmp_path / "ignored" / "secret.md", "https://x.example/\n")
+    write(tmp_path / "kept.md", "https://x.example/\n")
+    monkeypatch.chdir(tmp_path)
+    assert [link.origin.path for link in links_of(["**/*.md"])] == ["kept.md"]
+    absolute = str(tmp_path / "**" / "*.md")
+    assert [link.origin.path for link in links_of([absolute])] == [str(tmp_path / "kept.md")]
+
+
 def test_stdin_kind_is_sniffed_and_relative_links_use_the_root(tmp_path: Path) -> None:
     stdin = io.StringIO(
         "<!DOCTYPE html>\n<a href='https://in.example/'>x</a><a href='y.html'>y</a>"
@@ -145,6 +194,15 @@ def test_stdin_kind_is_sniffed_and_relative_links_use_the_root(tmp_path: Path) -
     assert [(item.url, item.origin.path, item.element) for item in found] == [  # type: ignore[union-attr]
         ("https://in.example/", "-", "a[href]"),
         ((tmp_path / "y.html").as_uri(), "-", "a[href]"),
+    ]
+
+
+def test_stdin_own_fragments_resolve_to_the_stdin_url(tmp_path: Path) -> None:
+    stdin = io.StringIO("# Top\n\nSee [b](#nope), [c](other.md#x) and [d](#).\n")
+    found = list(collect_links(["-"], CollectOptions(root_dir=str(tmp_path)), stdin=stdin))
+    assert [(item.url, item.written, item.origin) for item in found] == [  # type: ignore[union-attr]
+        (f"{STDIN_URL}#nope", "#nope", Origin("-", 3, 9)),
+        ((tmp_path / "other.md").as_uri() + "#x", "other.md#x", Origin("-", 3, 21)),
     ]
 
 

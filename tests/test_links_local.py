@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from citecheck.cli import cli
 from citecheck.links.collect import CollectOptions, collect_links
 from citecheck.links.local import (
     FragmentCache,
@@ -62,6 +66,64 @@ def test_html_ids_and_names_are_fragment_targets() -> None:
     assert results["other.html#part"] == (LinkStatus.OK, None)
     assert results["#nowhere"] == (LinkStatus.BROKEN, "fragment not found: #nowhere")
     assert results["style.css"][0] is LinkStatus.BROKEN  # no such file in the fixture
+
+
+def stdin_results(text: str) -> list[tuple[str, str, str | None, dict[str, Any]]]:
+    """`citecheck links -` as the CLI runs it: (written, status, error, origin) a link."""
+    result = CliRunner().invoke(
+        cli, ["links", "-", "--no-cache", "--offline", "--format", "json"], input=text
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return [
+        (link["url"].partition("#")[2], link["status"], link["error"], link["origin"])
+        for link in json.loads(result.stdout)["links"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "top", "nope"),
+    [
+        ("# Top\n\nSee [t](#top) and [b](#nope).\n", (3, 9), (3, 23)),
+        (
+            '<!DOCTYPE html>\n<h1 id="top">Top</h1>\n<a href="#top">t</a> <a href="#nope">b</a>\n',
+            (3, 10),
+            (3, 31),
+        ),
+        ("Top\n===\n\nSee `t <#top>`_ and `b <#nope>`_.\n", (4, 9), (4, 25)),
+    ],
+    ids=["markdown", "html", "rst"],
+)
+def test_stdin_fragments_are_checked_against_the_stdin_text(
+    text: str, top: tuple[int, int], nope: tuple[int, int], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert stdin_results(text) == [
+        ("top", "ok", None, {"path": "-", "line": top[0], "column": top[1]}),
+        ("nope", "broken", "fragment not found: #nope",
+         {"path": "-", "line": nope[0], "column": nope[1]}),
+    ]
+
+
+def test_stdin_fragments_use_this_runs_text_not_an_earlier_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert stdin_results("# Top\n\n[t](#top)\n")[0][1] == "ok"
+    assert stdin_results("# Other\n\n[t](#top) [o](#other) [l](#L2)\n") == [
+        ("top", "broken", "fragment not found: #top", {"path": "-", "line": 3, "column": 5}),
+        ("other", "ok", None, {"path": "-", "line": 3, "column": 15}),
+        ("L2", "ok", None, {"path": "-", "line": 3, "column": 27}),  # a line anchor
+    ]
+
+
+def test_a_same_file_fragment_in_a_local_file_gets_the_same_error(tmp_path: Path) -> None:
+    document = tmp_path / "a.md"
+    document.write_text("# Top\n\nSee [t](#top) and [b](#nope).\n", encoding="utf-8")
+    assert local_results(document, root=tmp_path) == {
+        "#top": (LinkStatus.OK, None),
+        "#nope": (LinkStatus.BROKEN, "fragment not found: #nope"),
+    }
 
 
 def test_rst_sections_and_targets_are_anchors(tmp_path: Path) -> None:

@@ -13,12 +13,15 @@ How a link is turned into the URL that gets checked:
 - on a page fetched from a URL, relative links are resolved against the page URL
   (or its `<base href>`), and same-page `#x` links are kept only with
   `include_fragments`;
+- in stdin text, a same-text `#x` link becomes `STDIN_URL#x`, checked against the
+  anchors of that text;
 - empty links and a bare `#` are skipped.
 
 A link with spaces or control characters is kept as written, so the checker can
 report it INVALID. Folders are walked recursively for document-like files,
 skipping `.git`, `node_modules` and what `.gitignore` files ignore (the ones in the
-folder, below it, and above it up to the repository root). `exclude_paths` are
+folder, below it, and above it up to the repository root); a glob's matches go
+through the same rules, as a walk of its folder would see them. `exclude_paths` are
 gitignore-style patterns, matched against each file's path as shown and relative
 to its input root; they also apply to files and globs given explicitly.
 """
@@ -72,6 +75,9 @@ _CONTENT_TYPE_KINDS = {
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _URL_INPUT = re.compile(r"^https?://", re.I)
 _GLOB_CHARS = frozenset("*?[")
+# What a `#x` link in stdin text resolves to: the local check finds the text's anchors
+# behind it (citecheck.links.local.remember_text_anchors), not a file.
+STDIN_URL = "file:///dev/stdin"
 
 FetchPage = Callable[[str], tuple[bytes, "str | None"]]
 
@@ -79,7 +85,7 @@ FetchPage = Callable[[str], tuple[bytes, "str | None"]]
 # Structs, not dataclasses: start-up cost, see citecheck/models.py (gc=False: no cycles).
 class CollectOptions(msgspec.Struct, frozen=True, gc=False):
     exclude_paths: tuple[str, ...] = ()  # --exclude-path: gitignore-style patterns
-    respect_gitignore: bool = True  # folders: skip what .gitignore ignores (nested too)
+    respect_gitignore: bool = True  # folders, globs: skip what .gitignore ignores
     include_fragments: bool = False  # keep '#fragment' on remote URLs (local ones always kept)
     max_file_bytes: int = 50 * 2**20  # larger inputs: one InputProblem, not read
     root_dir: str | None = None  # what a leading "/" in a local link is relative to
@@ -172,8 +178,13 @@ def _expand(
         if not matches:
             yield InputProblem(item, "no files match this pattern")
         root = root_override or _glob_root(item)
+        # the rules the walk of the glob's folder would apply, so that a glob never
+        # reads what the same folder given on its own skips
+        rules = _GitignoreRules(_glob_root(item)) if options.respect_gitignore else None
         for match in matches:
             match_path = Path(match)
+            if rules is not None and rules.ignored(match_path, is_dir=match_path.is_dir()):
+                continue
             if match_path.is_dir():
                 for file_path, shown in _walk_folder(match_path, options, excluded):
                     yield _Document(shown, file_path, root)
@@ -256,21 +267,53 @@ def _gitignored(path: Path, is_dir: bool, chain: _GitignoreChain) -> bool:
     return ignored
 
 
+class _GitignoreRules:
+    """The .gitignore rules met walking down from `top`: those above it up to the
+    repository root, then each folder's own, deeper ones after shallower ones."""
+
+    def __init__(self, top: Path) -> None:
+        self.top = Path(os.path.abspath(top))
+        self._chains: dict[Path, _GitignoreChain] = {}
+
+    def chain(self, folder: Path) -> _GitignoreChain:
+        """The rules for what is in `folder` (absolute; one not below `top` is a top)."""
+        chain = self._chains.get(folder)
+        if chain is None:
+            if folder == self.top or self.top not in folder.parents:
+                chain = _ancestor_gitignores(folder)
+            else:
+                chain = self.chain(folder.parent)
+            spec = _load_gitignore(folder)
+            if spec is not None:
+                chain = [*chain, (folder, spec)]
+            self._chains[folder] = chain
+        return chain
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        """Whether a walk from `top` would skip `path`: it, or a folder on the way, is
+        ignored (an ignored folder is not entered, so nothing below it comes back)."""
+        absolute = Path(os.path.abspath(path))
+        try:
+            parts = absolute.relative_to(self.top).parts
+        except ValueError:  # not below top: its own folder's rules and those above
+            parts = ()
+        folder = self.top
+        for part in parts[:-1]:
+            if _gitignored(folder / part, True, self.chain(folder)):
+                return True
+            folder = folder / part
+        return _gitignored(absolute, is_dir, self.chain(absolute.parent))
+
+
 def _walk_folder(
     folder: Path, options: CollectOptions, excluded: _PathFilter
 ) -> Iterator[tuple[Path, str]]:
     """(path, path as shown) for each document-like file under `folder`, sorted."""
     top = Path(os.path.abspath(folder))
-    chains: dict[Path, _GitignoreChain] = {
-        top: _ancestor_gitignores(top) if options.respect_gitignore else []
-    }
+    rules = _GitignoreRules(top) if options.respect_gitignore else None
     for dirpath, dirnames, filenames in os.walk(top):
         here = Path(dirpath)
-        chain = chains.pop(here, [])
-        if options.respect_gitignore:
-            spec = _load_gitignore(here)
-            if spec is not None:
-                chain = [*chain, (here, spec)]
+        chain = rules.chain(here) if rules is not None else []
         kept: list[str] = []
         for name in sorted(dirnames):
             child = here / name
@@ -280,7 +323,6 @@ def _walk_folder(
             if excluded.matches(shown, folder, is_dir=True):
                 continue
             kept.append(name)
-            chains[child] = chain
         dirnames[:] = kept
         for name in sorted(filenames):
             child = here / name
@@ -375,13 +417,23 @@ def _stdin_links(stream: IO[str], options: CollectOptions) -> Iterator[Link | In
         yield InputProblem("-", "binary input (contains NUL bytes): not a document")
         return
     root = Path(options.root_dir) if options.root_dir else Path.cwd()
-    resolver = LocalResolver(None, root, options.include_fragments)
+    kind = detect_link_kind("-", text)
+    resolver = LocalResolver(None, root, options.include_fragments, own_url=STDIN_URL)
+    remembered = False
 
     def resolve(raw: RawLink) -> str | None:
-        # a fragment of stdin itself: nothing to check it against
-        return None if raw.written.startswith("#") else resolver.resolve(raw)
+        nonlocal remembered
+        url = resolver.resolve(raw)
+        # a `#x` of stdin itself: its anchors, worked out once from the text in hand,
+        # are what the local check finds behind STDIN_URL (there is no file to read)
+        if not remembered and url is not None and url.startswith(STDIN_URL + "#"):
+            from citecheck.links.local import remember_text_anchors  # imports this module
 
-    yield from _links_of(detect_link_kind("-", text), text, "-", resolve)
+            remember_text_anchors(STDIN_URL, text, kind)
+            remembered = True
+        return url
+
+    yield from _links_of(kind, text, "-", resolve)
 
 
 def _page_links(
@@ -437,14 +489,20 @@ class LocalResolver:
     the input root as absolute paths, its own URL) is worked out once, not per link.
     """
 
-    def __init__(self, document: Path | None, root: Path, include_fragments: bool = False):
+    def __init__(
+        self,
+        document: Path | None,
+        root: Path,
+        include_fragments: bool = False,
+        own_url: str | None = None,  # a document with no file (stdin): its `#x` links' URL
+    ):
         self.document = document
         self.root = root
         self.include_fragments = include_fragments
         # As `Path.absolute()` then `os.path.normpath` would give them, for `_file_url`.
         self._folder = os.path.abspath(document.parent if document is not None else root)
         self._root = os.path.abspath(root)
-        self._own_url: str | None = None
+        self._own_url = own_url
 
     def resolve(self, raw: RawLink) -> str | None:
         """The URL to check for `raw`; None for an empty link or a bare '#'."""
@@ -470,12 +528,12 @@ class LocalResolver:
         path_part = path_part.partition("?")[0]
         if path_part:
             url = self._file_url(path_part)
-        elif self.document is None:
-            return None
-        else:
-            if self._own_url is None:
-                self._own_url = _path_url(os.path.abspath(self.document))
+        elif self._own_url is not None:
             url = self._own_url
+        elif self.document is not None:
+            url = self._own_url = _path_url(os.path.abspath(self.document))
+        else:
+            return None  # no document to check its own fragments against
         return url + (f"#{fragment}" if hash_sign and fragment else "")
 
     def _file_url(self, path_part: str) -> str:

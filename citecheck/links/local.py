@@ -76,6 +76,11 @@ def check_local(
     parts = urlsplit(link.url)
     if parts.scheme != "file":
         return result(LinkStatus.INVALID, f"not a local file URL: {link.url}")
+    fragment = unquote(parts.fragment)
+    wanted = "" if not check_fragments or _LINE_ANCHOR.match(fragment) else fragment
+    in_memory = _TEXT_ANCHORS.get(link.url.partition("#")[0])
+    if in_memory is not None:  # stdin: no file behind its URL, only its anchors
+        return result(*_fragment_verdict(wanted, *in_memory))
     path_text = url2pathname(parts.path)
     if any(ord(char) < 32 or ord(char) == 127 for char in path_text):
         return result(LinkStatus.INVALID, "control character in the link's path")
@@ -86,17 +91,32 @@ def check_local(
         return result(LinkStatus.INVALID, f"cannot check this path: {error}")
     if not exists:
         return result(LinkStatus.BROKEN, f"file not found: {_shown(path)}")
-    fragment = unquote(parts.fragment)
-    if not fragment or not check_fragments or _LINE_ANCHOR.match(fragment):
+    if not wanted:
         return result(LinkStatus.OK)
     target = _folder_page(path) if path.is_dir() else path
     if target is None:
         return result(LinkStatus.OK)  # a folder with no page: nothing defines anchors
     anchors = (cache or FragmentCache()).anchors(target)
-    kind = detect_link_kind(str(target), "")
-    if anchors is not None and not fragment_in(fragment, anchors, kind):
-        return result(LinkStatus.BROKEN, f"fragment not found: #{fragment}")
-    return result(LinkStatus.OK)
+    return result(*_fragment_verdict(wanted, anchors, detect_link_kind(str(target), "")))
+
+
+def _fragment_verdict(
+    fragment: str, anchors: set[str] | None, kind: str
+) -> tuple[LinkStatus, str | None]:
+    """BROKEN when the anchors are known and miss `fragment` ("": nothing to look for)."""
+    if not fragment or anchors is None or fragment_in(fragment, anchors, kind):
+        return LinkStatus.OK, None
+    return LinkStatus.BROKEN, f"fragment not found: #{fragment}"
+
+
+# Documents read into memory, not from a file (stdin): URL -> (anchors, kind). Stdin is
+# read once a run and its URL is fixed, so a later read replaces the entry: no growth.
+_TEXT_ANCHORS: dict[str, tuple[set[str] | None, str]] = {}
+
+
+def remember_text_anchors(url: str, text: str, kind: str) -> None:
+    """Check `url#fragment` links against the anchors of `text` (no file behind `url`)."""
+    _TEXT_ANCHORS[url] = (_anchors_of_text(text, kind), kind)
 
 
 def anchors_of(path: Path) -> set[str]:
