@@ -122,6 +122,8 @@ def build_links_options(params: dict[str, Any]) -> LinksOptions:
         record=params["record"],
         failing=DEFAULT_FAILING | fail_on,
         sources=tuple(params.get("inputs", ())),
+        suggest=params["suggest"],
+        wayback_url=params["wayback_url"],
     )
 
 
@@ -238,6 +240,12 @@ def _options(func: Any) -> Any:
         click.option("--no-cache/--cache",
                      help="Check every link again and use no database at all."),
         click.option("--offline/--no-offline", help="Fetch nothing: check local links only."),
+        click.option("--suggest/--no-suggest",
+                     help="Look up an archived copy (Wayback Machine) of each failing web "
+                     "link and show it; kept in the database."),
+        click.option("--wayback-url", envvar="CITECHECK_WAYBACK_URL", show_envvar=True,
+                     help="Base URL of the Wayback Machine, for --suggest "
+                     "(default https://web.archive.org)."),
         click.option("--replay", type=click.Path(dir_okay=False, path_type=Path),
                      help="Answer fetches from this WARC file instead of the network."),
         click.option("--record", type=click.Path(dir_okay=False, path_type=Path),

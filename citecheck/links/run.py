@@ -29,7 +29,7 @@ from citecheck.links.local import FragmentCache, check_local, remote_fragment_ok
 from citecheck.links.model import Link, LinkResult
 from citecheck.links.policy import LinkPolicy
 from citecheck.links.spill import DEFAULT_BOUND, SpillList, SpillMap
-from citecheck.models import Fetch, InputFailure, LinkStatus
+from citecheck.models import Capture, Fetch, InputFailure, LinkStatus
 from citecheck.network import Network, RunOptions
 
 if TYPE_CHECKING:
@@ -60,6 +60,8 @@ class LinksOptions(msgspec.Struct, frozen=True, gc=False):
     record: Path | None = None
     failing: frozenset[LinkStatus] = DEFAULT_FAILING
     sources: tuple[str, ...] = ()  # the inputs, so a later run can find this one to compare
+    suggest: bool = False  # look up an archived copy of each failing web link
+    wayback_url: str | None = None  # the Wayback Machine to ask (tests: a local one)
 
     def describe(self) -> dict[str, Any]:
         """The options as plain values, kept with the run in the store."""
@@ -78,6 +80,7 @@ class LinksOptions(msgspec.Struct, frozen=True, gc=False):
             "record": str(self.record) if self.record else None,
             "failing": sorted(status.value for status in self.failing),
             "sources": list(self.sources),
+            "suggest": self.suggest,
         }
 
     def network_options(self) -> RunOptions:
@@ -87,7 +90,8 @@ class LinksOptions(msgspec.Struct, frozen=True, gc=False):
             fetch=self.fetch,
             replay=self.replay,
             record=self.record,
-            archive=False,
+            archive=self.suggest,
+            wayback_url=self.wayback_url,
             workers=self.fetch.max_concurrency,
         )
 
@@ -133,10 +137,15 @@ def run_links(
             store, run_id, options.max_age, allow_private=options.fetch.allow_private
         )
         status = "interrupted"
+        archives: dict[str, Capture] | None = None
         try:
             results, failures, tally = _check(
                 inputs, options, network, cache, stdin, progress, memory_bound
             )
+            if options.suggest:
+                from citecheck.links.suggest import suggest_archives, wanted_urls
+
+                archives = suggest_archives(wanted_urls(results), network, store)
             status = "complete"
         finally:
             network.close()
@@ -154,6 +163,7 @@ def run_links(
         root=Path.cwd(),
         run_id=run_id,
         tally=tally,
+        archives=archives,
     )
 
 

@@ -9,7 +9,13 @@ Escaping follows @actions/core: in the message %, CR and LF; in properties also
 from __future__ import annotations
 
 from citecheck.links.formats.human import summary_line, verdict_line
-from citecheck.links.formats.report import LinksReport, detail, is_file_origin, shown_url
+from citecheck.links.formats.report import (
+    LinksReport,
+    archived_note,
+    detail,
+    is_file_origin,
+    shown_url,
+)
 from citecheck.links.model import LinkResult
 
 
@@ -39,6 +45,9 @@ def _annotation(report: LinksReport, result: LinkResult, command: str) -> str:
     message = f"{shown_url(result)} {detail(result)}"
     if not is_file_origin(origin.path):
         message += f" (in {origin.path})"
+    note = archived_note(report, result)
+    if note:
+        message += f"; {note}"
     return workflow_command(command, message, properties)
 
 

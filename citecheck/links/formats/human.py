@@ -10,7 +10,13 @@ import io
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 
-from citecheck.links.formats.report import LinksReport, detail, location, shown_url
+from citecheck.links.formats.report import (
+    LinksReport,
+    archived_note,
+    detail,
+    location,
+    shown_url,
+)
 from citecheck.links.model import LinkResult
 
 WIDTH = 120  # a file or a CI log: long lines are kept, never folded
@@ -21,9 +27,11 @@ def _line(
     report: LinksReport, result: LinkResult, mark: str, style: str, escape: Callable[[str], str]
 ) -> str:
     status = result.status.value
+    note = archived_note(report, result)
     return (
         f"[{style}]{mark} {status:<11}[/] {escape(location(report, result))}  "
         f"{escape(shown_url(result))}  [dim]{escape(detail(result))}[/]"
+        + (f"  [cyan]{escape(note)}[/]" if note else "")
     )
 
 
@@ -98,7 +106,7 @@ def _plain(report: LinksReport, quiet: bool) -> str:
     took rich ~150 ms to lay out, and plain text needs no markup or escaping."""
     lines = [
         f"{mark} {result.status.value:<11} {location(report, result)}  "
-        f"{shown_url(result)}  {detail(result)}".rstrip()
+        f"{shown_url(result)}  {_detail_and_note(report, result)}".rstrip()
         for mark, results in (("✗", report.failures), ("!", report.warnings))
         for result in results
     ]
@@ -109,6 +117,11 @@ def _plain(report: LinksReport, quiet: bool) -> str:
             lines.append("")
         lines += [summary_line(report), verdict_line(report)]
     return "".join(f"{line}\n" for line in lines)
+
+
+def _detail_and_note(report: LinksReport, result: LinkResult) -> str:
+    note = archived_note(report, result)
+    return f"{detail(result)}  {note}" if note else detail(result)
 
 
 def _batches(lines: Iterable[str]) -> Iterator[list[str]]:

@@ -19,7 +19,7 @@ from typing import TextIO
 
 import msgspec
 
-from citecheck.links.formats.report import LinksReport, detail, is_file_origin
+from citecheck.links.formats.report import LinksReport, archived_note, detail, is_file_origin
 from citecheck.links.model import LinkResult
 from citecheck.models import LinkStatus
 
@@ -125,7 +125,8 @@ def _testcase(report: LinksReport, result: LinkResult, path: str) -> str:
     inner = INDENT * 3
     status = result.status.value
     if report.is_failure(result):
-        why = detail(result)
+        note = archived_note(report, result)
+        why = f"{detail(result)}; {note}" if note else detail(result)
         body = (
             f'{inner}<failure type="{status}" message="{_attribute(why)}">'
             f"{_text(f'{status}: {result.link.url}')}\n{_text(why)}</failure>\n"

@@ -21,16 +21,33 @@ def cell(text: str) -> str:
 def _table(
     report: LinksReport, results: Iterable[LinkResult], count: int, limit: int | None = None
 ) -> list[str]:
-    lines = ["| status | link | where | detail |", "|---|---|---|---|"]
+    archives = report.archives is not None  # --suggest: a column for the copies
+    lines = [
+        "| status | link | where | detail |" + (" archived copy |" if archives else ""),
+        "|---|---|---|---|" + ("---|" if archives else ""),
+    ]
     shown = results if limit is None else itertools.islice(results, limit)
     for result in shown:
-        lines.append(
+        row = (
             f"| {result.status.value} | {cell(shown_url(result))} "
             f"| `{cell(location(report, result))}` | {cell(detail(result))} |"
         )
+        if archives:
+            row += f" {_copy_cell(report, result)} |"
+        lines.append(row)
     if limit is not None and count > limit:
-        lines.append(f"| … | {count - limit} more | | |")
+        lines.append(f"| … | {count - limit} more | | |" + (" |" if archives else ""))
     return lines
+
+
+def _copy_cell(report: LinksReport, result: LinkResult) -> str:
+    """A link to the archived copy, named by its capture date."""
+    capture = report.archive_of(result)
+    if capture is None or not capture.url:
+        return ""
+    when = capture.timestamp or ""
+    name = f"{when[:4]}-{when[4:6]}-{when[6:8]}" if len(when) >= 8 else "archived"
+    return f"[{name}](<{cell(capture.url)}>)"
 
 
 def _folded(title: str, body: list[str]) -> list[str]:

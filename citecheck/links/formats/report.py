@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 
 from citecheck.links.model import LinkResult
-from citecheck.models import InputFailure, LinkStatus
+from citecheck.models import ArchiveStatus, Capture, InputFailure, LinkStatus
 from citecheck.structs import compared_without
 
 # A broken link fails the run; excluded and unsupported links are reported, never failures.
@@ -116,6 +116,8 @@ class LinksReport(msgspec.Struct, frozen=True, dict=True):
     # with --fail-on new: the failing links the previous run over these inputs did not
     # fail; the run fails only on them
     new_failures: int | None = None
+    # with --suggest: URL (no #fragment) -> its archive lookup, for each failing web link
+    archives: dict[str, Capture] | None = None
 
     @functools.cached_property
     def counts(self) -> Tally:
@@ -125,6 +127,13 @@ class LinksReport(msgspec.Struct, frozen=True, dict=True):
 
     def is_failure(self, result: LinkResult) -> bool:
         return is_failure(result, self.failing)
+
+    def archive_of(self, result: LinkResult) -> Capture | None:
+        """The archived copy found for the link's URL (--suggest), if one was."""
+        if not self.archives:
+            return None
+        capture = self.archives.get(result.link.url.partition("#")[0])
+        return capture if capture is not None and capture.status is ArchiveStatus.FOUND else None
 
     def is_warning(self, result: LinkResult) -> bool:
         return is_warning(result, self.failing)
@@ -166,7 +175,16 @@ class LinksReport(msgspec.Struct, frozen=True, dict=True):
             "elapsed_ms": self.elapsed_ms,
             "exit_code": self.exit_code,
             **({} if self.new_failures is None else {"new_failures": self.new_failures}),
+            **({} if self.archives is None else {"archives": self.archive_list()}),
         }
+
+    def archive_list(self) -> list[dict[str, Any]]:
+        """The --suggest lookups, one per URL: found (with the copy), not_found or unknown."""
+        return [
+            {"url": url, "status": capture.status.value, "archive_url": capture.url,
+             "timestamp": capture.timestamp, "error": capture.error}
+            for url, capture in (self.archives or {}).items()
+        ]
 
     def display_path(self, path: str) -> str:
         return display_path(path, self.root)
@@ -217,6 +235,16 @@ def shown_url(result: LinkResult) -> str:
     """The URL for people: a local link as written (relative), a remote one in full."""
     link = result.link
     return link.written if link.is_local and link.written else link.url
+
+
+def archived_note(report: LinksReport, result: LinkResult) -> str:
+    """'archived copy: <playback URL> (2019-08-01)', or "" when --suggest found none."""
+    capture = report.archive_of(result)
+    if capture is None or not capture.url:
+        return ""
+    when = capture.timestamp or ""
+    day = f" ({when[:4]}-{when[4:6]}-{when[6:8]})" if len(when) >= 8 else ""
+    return f"archived copy: {capture.url}{day}"
 
 
 def detail(result: LinkResult) -> str:

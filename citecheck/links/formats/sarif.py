@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from citecheck import __version__
 from citecheck.links.formats.json_format import dumps_indented
-from citecheck.links.formats.report import LinksReport, detail, is_file_origin
+from citecheck.links.formats.report import LinksReport, archived_note, detail, is_file_origin
 from citecheck.links.model import LinkResult
 from citecheck.models import LinkStatus
 
@@ -68,19 +68,25 @@ def _result(report: LinksReport, result: LinkResult) -> dict[str, Any]:
     status = result.status
     # a status made failing by --fail-on that has no rule of its own reports as broken
     rule_status = status if status in RULES else LinkStatus.BROKEN
+    text = f"{status.value}: {result.link.url} ({detail(result)})"
+    properties: dict[str, Any] = {
+        "url": result.link.url,
+        "status": status.value,
+        "httpStatus": result.http_status,
+        "finalUrl": result.final_url,
+        "fromCache": result.from_cache,
+    }
+    capture = report.archive_of(result)
+    if capture is not None:
+        text += f"; {archived_note(report, result)}"
+        properties["archiveUrl"] = capture.url
     return {
         "ruleId": RULES[rule_status][0],
         "ruleIndex": _RULE_ORDER.index(rule_status),
         "level": "error" if report.is_failure(result) else "warning",
-        "message": {"text": f"{status.value}: {result.link.url} ({detail(result)})"},
+        "message": {"text": text},
         "locations": _location(report, result),
-        "properties": {
-            "url": result.link.url,
-            "status": status.value,
-            "httpStatus": result.http_status,
-            "finalUrl": result.final_url,
-            "fromCache": result.from_cache,
-        },
+        "properties": properties,
     }
 
 
