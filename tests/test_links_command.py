@@ -505,3 +505,20 @@ def test_runs_over_stdin_do_not_fetch_each_others_failures(
     asked = len(site.requests)
     assert links(tmp_path, "-", *FAST, "--db", db, stdin=f"[a]({site}/ok)\n")[0] == 0
     assert [r.path for r in site.requests[asked:]] == ["/ok"]
+
+
+def test_root_dir_is_what_a_leading_slash_is_relative_to(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "guide").mkdir(parents=True)
+    (site / "guide" / "setup.md").write_text("# Setup\n")
+    (site / "blog").mkdir()
+    page = site / "blog" / "post.md"
+    page.write_text("[setup](/guide/setup.md#setup)\n")
+    code, out, _ = links(tmp_path, page, "--no-cache", "--format", "json")
+    assert code == 1 and json.loads(out)["links"][0]["status"] == "broken"  # blog/guide/...
+    code, out, err = links(tmp_path, page, "--no-cache", "--format", "json",
+                           "--root-dir", site)
+    assert code == 0, err
+    assert json.loads(out)["links"][0]["status"] == "ok"
+    code, _, err = links(tmp_path, page, "--root-dir", tmp_path / "nowhere")
+    assert code == 2 and "nowhere" in err

@@ -110,6 +110,7 @@ def build_links_options(params: dict[str, Any]) -> LinksOptions:
         exclude_paths=tuple(params["exclude_path"]),
         respect_gitignore=not params["no_gitignore"],
         include_fragments=params["include_fragments"],
+        root_dir=params["root_dir"],
     )
     fail_on = frozenset(LinkStatus(v) for v in params["fail_on"] if v != FAIL_ON_NEW)
     return LinksOptions(
@@ -222,6 +223,9 @@ def _options(func: Any) -> Any:
                      "found from the current folder)."),
         click.option("--include-fragments/--no-include-fragments",
                      help="Check #fragments of remote pages too (local files: always)."),
+        click.option("--root-dir", type=click.Path(exists=True, file_okay=False),
+                     help="What a local link starting with / is relative to (default: the "
+                     "folder given, a file's folder, a glob's folder before its wildcard)."),
         click.option("--no-gitignore/--gitignore",
                      help="Also read files that .gitignore ignores."),
         click.option("--allow-private/--no-allow-private",
