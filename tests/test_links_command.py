@@ -19,6 +19,7 @@ from typing import Any
 
 import msgspec
 import pytest
+from cli_run import citecheck
 from click.testing import CliRunner
 from httpservers import Route, ServerURL, serve
 
@@ -522,3 +523,40 @@ def test_root_dir_is_what_a_leading_slash_is_relative_to(tmp_path: Path) -> None
     assert json.loads(out)["links"][0]["status"] == "ok"
     code, _, err = links(tmp_path, page, "--root-dir", tmp_path / "nowhere")
     assert code == 2 and "nowhere" in err
+
+
+def test_remap_checks_a_sites_own_urls_against_the_local_build_or_a_test_server(
+    tmp_path: Path, site: ServerURL
+) -> None:
+    build = tmp_path / "build"
+    (build / "guide").mkdir(parents=True)
+    (build / "guide" / "setup.md").write_text("# Setup\n")
+    page = tmp_path / "page.md"
+    page.write_text(
+        "[setup](https://docs.example/guide/setup.md#setup)\n"
+        "[gone](https://docs.example/guide/gone.md)\n"
+        "[api](https://api.example/ok)\n"
+        "[private](https://api.example/private)\n"
+    )
+    code, out, err = links(
+        tmp_path, page, *FAST, "--no-cache", "--format", "json",
+        "--remap", rf"^https://docs\.example/(.*) {build.as_uri()}/$1",
+        "--remap", rf"^https://api\.example {site}",
+        "--exclude", "private",
+    )
+    assert code == 1, err
+    found = json.loads(out)["links"]
+    assert [(link["url"], link["status"]) for link in found] == [
+        (f"{build.as_uri()}/guide/setup.md", "ok"),  # a web link's #fragment: dropped
+        (f"{build.as_uri()}/guide/gone.md", "broken"),
+        (f"{site}/ok", "ok"),
+        ("https://api.example/private", "excluded"),  # excluded as written
+    ]
+    assert site.hits("/ok") == 1
+    page.write_text("[setup](https://docs.example/guide/setup.md#nowhere)\n")
+    code, out, _ = links(tmp_path, page, "--no-cache", "--format", "json", "--include-fragments",
+                         "--remap", rf"^https://docs\.example/(.*) {build.as_uri()}/$1")
+    assert code == 1 and json.loads(out)["links"][0]["error"] == "fragment not found: #nowhere"
+    bad = citecheck("links", page, "--remap", "no-replacement", cwd=tmp_path)
+    assert bad.returncode == 2 and "PATTERN REPLACEMENT" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,29 @@ def test_bad_regexes_are_one_line_usage_errors(tmp_path: Path) -> None:
 def test_missing_ignore_file_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="cannot read ignore file"):
         LinkPolicy.from_options(None, None, None, tmp_path / "nope")
+
+
+def test_remap_rewrites_with_the_first_matching_rule_and_lychees_group_syntax() -> None:
+    policy = LinkPolicy.from_options(
+        (), (), None, None,
+        remap=[r"^https://docs\.example/(.*) file:///srv/site/$1",
+               r"^https://docs\.example/ https://never.example/",  # the first rule won
+               r"(?P<host>old)\.example new.example/${host}/$$"],
+    )
+    assert policy.remaps
+    assert policy.remapped("https://docs.example/a/b.md#x") == "file:///srv/site/a/b.md#x"
+    assert policy.remapped("https://old.example/p") == "https://new.example/old/$/p"
+    assert policy.remapped("https://other.example/") == "https://other.example/"
+    assert not LinkPolicy.from_options((), (), None, None).remaps
+
+
+@pytest.mark.parametrize(("rule", "message"), [
+    ("only-one-word", "not 'PATTERN REPLACEMENT'"),
+    ("a b c", "not 'PATTERN REPLACEMENT'"),
+    ("(unclosed x", "bad regular expression"),
+    ("(a) $2", "refers to $2"),
+    ("(a) ${name}", "refers to $name"),
+])
+def test_bad_remap_rules_are_one_line_usage_errors(rule: str, message: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(message)):
+        LinkPolicy.from_options((), (), None, None, remap=[rule])

@@ -105,6 +105,7 @@ def build_links_options(params: dict[str, Any]) -> LinksOptions:
         exclude=tuple(params["exclude"]),
         accept=params["accept"],
         ignore_file=ignore_file,
+        remap=tuple(params["remap"]),
     )
     collect = CollectOptions(
         exclude_paths=tuple(params["exclude_path"]),
@@ -216,6 +217,10 @@ def _options(func: Any) -> Any:
                      help="Check only URLs matching REGEX (wins over --exclude); repeatable."),
         click.option("--exclude", multiple=True, metavar="REGEX",
                      help="Skip URLs matching REGEX; repeatable."),
+        click.option("--remap", multiple=True, metavar="'PATTERN REPLACEMENT'",
+                     help="Rewrite URLs matching the regex PATTERN before checking them "
+                     "($1 for a group), e.g. a site's own URLs to its local build; "
+                     "repeatable, the first match wins."),
         click.option("--exclude-path", multiple=True, metavar="PATTERN",
                      help="Skip input files and folders matching PATTERN; repeatable."),
         click.option("--ignore-file", type=click.Path(dir_okay=False, path_type=Path),

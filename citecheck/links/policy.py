@@ -6,6 +6,10 @@
   a matching URL is EXCLUDED, with the reason.
 - `--accept` ranges in lychee's syntax: "200..=204,429", "200..300" (end
   excluded), also "200-299" and single codes. Without it, 2xx is success.
+- `--remap "PATTERN REPLACEMENT"` (lychee's form): the first rule whose regex matches
+  rewrites the URL before it is checked (`$1`, `${name}` for groups), e.g. a docs
+  site's own URLs to the local build or checkout. A link excluded as written, or once
+  rewritten, is excluded.
 Regexes are searched anywhere in the URL (`re.search`), as lychee does.
 """
 
@@ -27,18 +31,20 @@ _RANGE = re.compile(r"^(?P<start>\d{3})?(?:(?P<op>\.\.=|\.\.|-)(?P<end>\d{3})?)?
 
 
 # A Struct, not a dataclass: start-up cost, see citecheck/models.py (gc=False: no cycles).
-@compared_without("_include", "_exclude", "_ignore", "_accepted")
+@compared_without("_include", "_exclude", "_ignore", "_accepted", "_remap")
 class LinkPolicy(msgspec.Struct, frozen=True, gc=False):
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     ignore_file_patterns: tuple[str, ...] = ()
     accept: tuple[range, ...] = ()
-    # Derived from the four above in __post_init__ (whatever is passed for them is
+    remap: tuple[str, ...] = ()  # "PATTERN REPLACEMENT", as given
+    # Derived from the five above in __post_init__ (whatever is passed for them is
     # replaced there: msgspec has no init=False), and left out of ==, hash() and repr().
     _include: tuple[re.Pattern[str], ...] = ()
     _exclude: tuple[re.Pattern[str], ...] = ()
     _ignore: tuple[re.Pattern[str], ...] = ()
     _accepted: frozenset[int] = frozenset()
+    _remap: tuple[tuple[re.Pattern[str], str], ...] = ()
 
     def __post_init__(self) -> None:
         # Compiled once here (frozen: set through force_setattr).
@@ -48,6 +54,7 @@ class LinkPolicy(msgspec.Struct, frozen=True, gc=False):
         # a set of at most 900 codes: one lookup per link instead of a scan of ranges
         codes = frozenset(code for codes in self.accept or DEFAULT_ACCEPT for code in codes)
         force_setattr(self, "_accepted", codes)
+        force_setattr(self, "_remap", tuple(parse_remap(rule) for rule in self.remap))
 
     @classmethod
     def from_options(
@@ -56,6 +63,7 @@ class LinkPolicy(msgspec.Struct, frozen=True, gc=False):
         exclude: Iterable[str] | None,
         accept: str | None,
         ignore_file: Path | None,
+        remap: Iterable[str] | None = None,
     ) -> LinkPolicy:
         """Build from command-line values; a bad regex or range raises a one-line UsageError."""
         return cls(
@@ -63,7 +71,19 @@ class LinkPolicy(msgspec.Struct, frozen=True, gc=False):
             exclude=tuple(exclude or ()),
             ignore_file_patterns=read_ignore_file(ignore_file) if ignore_file else (),
             accept=parse_accept(accept) if accept else (),
+            remap=tuple(remap or ()),
         )
+
+    @property
+    def remaps(self) -> bool:
+        return bool(self._remap)
+
+    def remapped(self, url: str) -> str:
+        """The URL the first matching --remap rule makes of `url` (else `url`)."""
+        for pattern, replacement in self._remap:
+            if pattern.search(url):
+                return pattern.sub(replacement, url, count=1)
+        return url
 
     def excluded(self, url: str) -> str | None:
         """Why the URL is not to be checked, or None when it is."""
@@ -94,6 +114,34 @@ def _compile(patterns: Iterable[str], where: str) -> tuple[re.Pattern[str], ...]
         except re.error as error:
             raise UsageError(f"{where}: bad regular expression {pattern!r}: {error}") from None
     return tuple(compiled)
+
+
+_GROUP = re.compile(r"\$(?:(\d+)|\{(\w+)\}|(\$))")
+
+
+def parse_remap(rule: str) -> tuple[re.Pattern[str], str]:
+    """ "PATTERN REPLACEMENT" -> (compiled regex, replacement in Python's syntax).
+
+    The replacement is written as lychee (Rust's regex crate) writes it: `$1`,
+    `${name}`, `$$` for a dollar; a backslash is a backslash."""
+    parts = rule.split()
+    if len(parts) != 2:
+        raise UsageError(
+            f"--remap: {rule!r} is not 'PATTERN REPLACEMENT' (two words, space between)"
+        )
+    pattern = _compile([parts[0]], "--remap")[0]
+
+    def group(match: re.Match[str]) -> str:
+        number, name, dollar = match.groups()
+        if dollar:
+            return "$"
+        wanted = number or name
+        known = wanted in pattern.groupindex or (number and int(number) <= pattern.groups)
+        if not known:
+            raise UsageError(f"--remap: {rule!r} refers to ${wanted}, not a group of its pattern")
+        return f"\\g<{wanted}>"
+
+    return pattern, _GROUP.sub(group, parts[1].replace("\\", "\\\\"))
 
 
 def parse_accept(value: str) -> tuple[range, ...]:

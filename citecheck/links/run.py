@@ -256,14 +256,17 @@ def _check(
             collected, so no page is fetched twice.
             """
             fragments = options.collect.include_fragments
+            remapping = options.policy.remaps
             chunk: list[str] = []
             for item in collect_links(inputs, options.collect, fetch_page=fetch_page, stdin=stdin):
                 if not isinstance(item, Link):
                     failures.append(InputFailure(item.source, item.message))
                     continue
                 link = _compact(item)
-                distinct[link.url] = None
                 reason = options.policy.excluded(link.url)
+                if reason is None and remapping:
+                    link, reason = _remapped(link, options.policy)
+                distinct[link.url] = None
                 if reason is not None:
                     found.append(LinkResult(link, LinkStatus.EXCLUDED, error=reason))
                     continue
@@ -350,6 +353,15 @@ def _check(
             results.close()
             raise
     return results, failures, tally
+
+
+def _remapped(link: Link, policy: LinkPolicy) -> tuple[Link, str | None]:
+    """The link with its URL rewritten by --remap (as written, it is kept in `written`),
+    and why the rewritten URL is excluded, if it is."""
+    url = policy.remapped(link.url)
+    if url == link.url:
+        return link, None
+    return Link(url, link.origin, link.written, link.text, link.element), policy.excluded(url)
 
 
 def _failed_last_time(cache: LinkCache, options: LinksOptions, bound: int) -> set[str]:
