@@ -26,7 +26,7 @@ def test_policies_compare_by_their_options_not_their_compiled_patterns() -> None
 
     assert one == same and hash(one) == hash(same) and one != other
     assert repr(one) == (
-        "LinkPolicy(include=(), exclude=('x',), ignore_file_patterns=(), accept=())"
+        "LinkPolicy(include=(), exclude=('x',), ignore_file_patterns=(), accept=(), remap=())"
     )
 
 
