@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 from httpservers import Route, RouteSpec, ServerURL, serve
@@ -16,6 +17,7 @@ from citecheck.fetch import (
     soft_404_reason,
     url_problem,
 )
+from citecheck.fetch.retries import quota_reset
 from citecheck.models import LinkStatus, Redirect
 from citecheck.replay import replay_session_factory, write_warc
 
@@ -475,3 +477,37 @@ def test_a_host_header_goes_to_its_host_on_any_port_and_nowhere_else() -> None:
     assert request_headers("https://docs.example/a", options)["X-Key"] == "v"
     assert request_headers("https://docs.example:8443/a", options)["X-Key"] == "v"
     assert "X-Key" not in request_headers("https://other.example:8443/a", options)
+
+
+def headers_get(headers: dict[str, str]) -> Callable[[str], str | None]:
+    """A case-insensitive lookup, as a response's headers give."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    return lambda name: lowered.get(name.lower())
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({}, None),
+        ({"X-RateLimit-Remaining": "12", "X-RateLimit-Reset": "30"}, None),
+        ({"x-ratelimit-remaining": "0", "x-ratelimit-reset": "30"}, 30.0),  # seconds
+        ({"RateLimit-Remaining": "0", "RateLimit-Reset": "7"}, 7.0),
+        ({"RateLimit": "limit=100, remaining=0, reset=12"}, 12.0),
+        ({"RateLimit": '"default";r=0;t=12'}, None),  # a later draft's form: not read
+        ({"RateLimit": "limit=100, remaining=5, reset=12"}, None),
+        ({"X-RateLimit-Remaining": "0"}, 0.0),  # used up, reset not said
+        ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "soon"}, 0.0),
+    ],
+)
+def test_quota_reset_reads_the_rate_limit_headers(
+    headers: dict[str, str], expected: float | None
+) -> None:
+    assert quota_reset(headers_get(headers)) == expected
+
+
+def test_quota_reset_reads_githubs_epoch_seconds_as_a_moment() -> None:
+    soon = str(int(time.time()) + 60)
+    wait = quota_reset(headers_get({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": soon}))
+    assert wait is not None and 55 <= wait <= 60
+    past = str(int(time.time()) - 60)
+    assert quota_reset(headers_get({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": past})) == 0

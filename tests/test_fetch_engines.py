@@ -111,6 +111,43 @@ def test_429_backs_off_its_host_without_stalling_others(engine: str) -> None:
     assert max(on_b) < first_429 + 0.45  # the other host went on meanwhile
 
 
+def test_a_used_up_quota_pauses_its_host_until_the_reset(engine: str) -> None:
+    """An answer saying the quota is at 0 stands, and the host's next requests wait for
+    the reset instead of meeting 429s; another host goes on."""
+    used_up = {"RateLimit-Remaining": "0", "RateLimit-Reset": "0.5"}
+    routes: dict[str, RouteSpec] = {
+        "/first": Route(200, body=b"ok", headers=used_up),
+        "/next": Route(200, body=b"ok"),
+    }
+    with serve(routes) as a, serve({"/fast": Route(200)}, host="127.0.0.2") as b, \
+            Fetcher(FAST, engine=engine) as fetcher:  # type: ignore[arg-type]
+        first = list(fetcher.fetch_many([f"{a}/first"]))
+        later = list(fetcher.fetch_many([f"{a}/next?{i}" for i in range(3)] + [f"{b}/fast"]))
+        answered = next(r.received_at for r in a.requests if r.path == "/first")
+        next_starts = [r.received_at for r in a.requests if r.path.startswith("/next")]
+        other_start = b.requests[0].received_at
+    assert first[0].status is LinkStatus.OK
+    assert {fetch.status for fetch in later} == {LinkStatus.OK}
+    assert min(next_starts) >= answered + 0.45
+    assert other_start < answered + 0.45
+
+
+def test_githubs_403_with_the_quota_used_up_is_retried_after_the_reset(engine: str) -> None:
+    limited = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(time.time()) + 1)}
+    routes: dict[str, RouteSpec] = {
+        "/api": [Route(403, headers=limited), Route(200, body=b"ok")],
+        "/denied": Route(403, body=b"no"),  # a plain 403: a refusal, not asked again
+    }
+    options = msgspec.structs.replace(FAST, max_retries=2)
+    with serve(routes) as site:
+        results = fetch_all([f"{site}/api", f"{site}/denied"], options, engine)
+        asked = [r.received_at for r in site.requests if r.path == "/api"]
+        denied = site.hits("/denied")
+    assert results[f"{site}/api"].status is LinkStatus.OK
+    assert len(asked) == 2 and asked[1] - asked[0] >= 0.2  # waited for the reset
+    assert results[f"{site}/denied"].status is LinkStatus.BLOCKED and denied == 1
+
+
 # -- methods -----------------------------------------------------------------------------
 
 

@@ -37,7 +37,7 @@ from citecheck.fetch.errors import DeadlineExceeded, innermost
 from citecheck.fetch.headers import request_headers
 from citecheck.fetch.hosts import HostPacer
 from citecheck.fetch.options import FetchOptions
-from citecheck.fetch.retries import retry_delay
+from citecheck.fetch.retries import pauses_host, quota_reset, retry_delay
 from citecheck.fetch.transport import (
     Headers,
     Response,
@@ -584,6 +584,7 @@ class AsyncEngine:
         overall = self._overall
         while True:
             code: int | None = None
+            reset: float | None = None
             if not slot.take_now():
                 await slot.take()
             try:
@@ -602,14 +603,20 @@ class AsyncEngine:
                         walk.last_code = code
                         if "Set-Cookie" in response.headers:
                             walk.keep_cookies(host, response.headers)
+                        reset = quota_reset(response.headers.get)
                         delay = retry_delay(
                             attempt,
                             code,
                             response.headers.get("Retry-After"),
                             self.options,
                             chain.deadline.remaining(),
+                            reset,
                         )
                         if delay is None:
+                            if reset:  # this answer stands; the host's next ones wait
+                                self._pacer.back_off(
+                                    host, min(reset, self.options.retry_after_max)
+                                )
                             return await self._read(transport, response, method, walk)
                 except transport.timeouts():
                     delay = retry_delay(
@@ -621,7 +628,7 @@ class AsyncEngine:
                     overall.give()
             finally:
                 slot.give()
-            if code == 429:
+            if pauses_host(code, reset):
                 self._pacer.back_off(host, delay)  # the whole host waits, not just us
             await asyncio.sleep(delay)
             attempt += 1

@@ -30,7 +30,7 @@ from citecheck.fetch.headers import request_headers
 from citecheck.fetch.hosts import HostPacer, HostSlots
 from citecheck.fetch.options import FetchOptions
 from citecheck.fetch.pinning import PinnedAdapter
-from citecheck.fetch.retries import retry_delay
+from citecheck.fetch.retries import pauses_host, quota_reset, retry_delay
 from citecheck.fetch.urls import host_key
 from citecheck.models import Fetch, LinkStatus
 from citecheck.replay import WARC_TRUNCATED_ATTRIBUTE, is_replay_session
@@ -212,17 +212,21 @@ class SyncEngine:
                     response = None
                 if response is not None:
                     code = response.status_code
+                    reset = quota_reset(response.headers.get)
                     delay = retry_delay(
                         attempt,
                         code,
                         response.headers.get("Retry-After"),
                         self.options,
                         chain.deadline.remaining(),
+                        reset,
                     )
                     if delay is None:
+                        if reset:  # this answer stands; the host's next ones wait
+                            self._pacer.back_off(host, min(reset, self.options.retry_after_max))
                         return self._read(response, method, chain, need_body)
                     response.close()
-                    if code == 429:
+                    if pauses_host(code, reset):
                         self._pacer.back_off(host, delay)  # the whole host waits, not just us
             time.sleep(delay or 0.0)
             attempt += 1
