@@ -560,3 +560,38 @@ def test_remap_checks_a_sites_own_urls_against_the_local_build_or_a_test_server(
     bad = citecheck("links", page, "--remap", "no-replacement", cwd=tmp_path)
     assert bad.returncode == 2 and "PATTERN REPLACEMENT" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_dump_lists_links_as_they_would_be_checked_and_checks_none(
+    tmp_path: Path, site: ServerURL
+) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(f"# T\n\n[a]({site}/ok) [b](https://skip.example/)\n"
+                    "[c](https://docs.example/x)\n[d](other.md)\n")
+    code, out, err = links(tmp_path, page, "--dump", "--exclude", "skip",
+                           "--remap", rf"^https://docs\.example {site}")
+    assert code == 0, err
+    skip_column = len(f"[a]({site}/ok) [b](") + 1
+    assert out.splitlines() == [
+        f"{site}/ok  page.md:3:5",
+        f"https://skip.example/  page.md:3:{skip_column}  (excluded: matches --exclude 'skip')",
+        f"{site}/x  page.md:4:5",
+        f"{(tmp_path / 'other.md').as_uri()}  page.md:5:5",
+    ]
+    assert site.requests == [] and not (tmp_path / "citecheck.db").exists()
+    code, out, _ = links(tmp_path, page, "--dump", "--format", "json")
+    document = json.loads(out)
+    assert out == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    assert document["links"][1] == {"url": "https://skip.example/", "excluded": None,
+                                    "origin": {"path": "page.md", "line": 3,
+                                               "column": skip_column}}
+    code, _, _ = links(tmp_path, page, tmp_path / "missing.md", "--dump")
+    assert code == 2  # an unreadable input, the others still listed
+    bad = citecheck("links", page, "--dump", "--format", "sarif", cwd=tmp_path)
+    assert bad.returncode == 2 and "--dump writes human or json" in bad.stderr
+
+
+def test_dump_of_a_url_input_fetches_only_its_page(tmp_path: Path, site: ServerURL) -> None:
+    code, out, err = links(tmp_path, f"{site}/ok", "--dump", "--allow-private")
+    assert (code, out) == (0, ""), err  # the page links nowhere
+    assert site.hits("/ok") == 1 and len(site.requests) == 1

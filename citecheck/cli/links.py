@@ -25,7 +25,7 @@ from citecheck.links.collect import CollectOptions
 from citecheck.links.formats import FORMATS, LinksReport, RenderOptions, write
 from citecheck.links.formats.report import DEFAULT_FAILING
 from citecheck.links.policy import LinkPolicy, find_ignore_file
-from citecheck.links.run import LinksOptions, new_failures, run_links
+from citecheck.links.run import LinksOptions, dump_links, new_failures, run_links
 from citecheck.models import LinkStatus
 
 # Statuses --fail-on may turn into failures (the others fail already); "new" instead
@@ -176,6 +176,45 @@ def emit(report: LinksReport, params: dict[str, Any]) -> None:
         write_output(report, fmt, path)
 
 
+def dump(inputs: tuple[str, ...], options: LinksOptions, params: dict[str, Any]) -> int:
+    """--dump: every link with where it was written, one a line (or as JSON, written as
+    it goes); exit 2 when an input could not be read, else 0."""
+    fmt = params["format"]
+    if fmt not in ("human", "json"):
+        raise UsageError(f"--dump writes human or json, not {fmt}")
+    from citecheck import SCHEMA
+    from citecheck.links.formats.json_format import dumps_indented
+    from citecheck.links.formats.report import display_path
+    from citecheck.models import InputFailure
+
+    root = Path.cwd()
+    stream = _EchoStream()
+    if fmt == "json":
+        stream.write('{\n  "schema": ' + dumps_indented(SCHEMA) + ',\n  "links": [')
+    first, failed = True, False
+    for item in dump_links(list(inputs), options):
+        if isinstance(item, InputFailure):
+            failed = True
+            click.echo(f"citecheck: error: {item.source}: {item.message}", err=True)
+            continue
+        link, reason = item
+        origin = link.origin
+        path = display_path(origin.path, root)
+        if fmt == "json":
+            entry = {"url": link.url, "origin": {"path": path, "line": origin.line,
+                                                 "column": origin.column}, "excluded": reason}
+            stream.write(("\n    " if first else ",\n    ") + dumps_indented(entry, 2))
+        else:
+            where = ":".join(str(part) for part in (path, origin.line, origin.column)
+                             if part is not None)
+            stream.write(f"{link.url}  {where}{f'  (excluded: {reason})' if reason else ''}\n")
+        first = False
+    if fmt == "json":
+        stream.write("]\n}\n" if first else "\n  ]\n}\n")
+    stream.flush()
+    return 2 if failed else 0
+
+
 def _options(func: Any) -> Any:
     """The command's options, lychee's names first (kept together for the docs test)."""
     duration_help = "e.g. 0ms, 50ms, 1s"
@@ -259,6 +298,9 @@ def _options(func: Any) -> Any:
                      help="Answer fetches from this WARC file instead of the network."),
         click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
                      help="Write every fetch to this WARC file (.warc.gz)."),
+        click.option("--dump/--no-dump",
+                     help="List the links the inputs hold, as they would be checked (after "
+                     "--remap, --exclude's verdicts beside them), and check none."),
         click.option("-q", "--quiet/--no-quiet",
                      help="No progress bar; only the failing links, no summary."),
     ]
@@ -274,6 +316,8 @@ def links(inputs: tuple[str, ...], **params: Any) -> None:
     """Check every link in INPUTS: files, folders, globs, http(s) URLs, - for stdin."""
     options = build_links_options({**params, "inputs": inputs})
     parse_reports(tuple(params["report"]))  # a bad --report is a usage error before any fetch
+    if params["dump"]:
+        sys.exit(dump(inputs, options, params))
     with progress_bar(params["quiet"]) as progress:
         report = run_links(list(inputs), options, progress=progress)
     with report:  # its results may have spilled to a temporary file: removed after

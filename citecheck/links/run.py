@@ -167,6 +167,38 @@ def run_links(
     )
 
 
+def dump_links(
+    inputs: list[str], options: LinksOptions, *, stdin: IO[str] | None = None
+) -> Iterator[tuple[Link, str | None] | InputFailure]:
+    """Every link of `inputs` as it would be checked (--remap applied), with why it would
+    not be (--exclude, the ignore file) or None; nothing is checked, and nothing but a
+    URL input's page is fetched."""
+    network: Network | None = None
+
+    def fetch_page(url: str) -> tuple[bytes, str | None]:
+        nonlocal network
+        if network is None:
+            network = Network(msgspec.structs.replace(options, suggest=False).network_options())
+        fetch = network.fetcher.fetch(url)
+        if not fetch.status.is_success() or fetch.body is None:
+            raise InputError(f"{fetch.status.value}: {fetch.error or fetch.http_status or ''}")
+        return fetch.body, fetch.content_type
+
+    policy = options.policy
+    try:
+        for item in collect_links(inputs, options.collect, fetch_page=fetch_page, stdin=stdin):
+            if not isinstance(item, Link):
+                yield InputFailure(item.source, item.message)
+                continue
+            reason = policy.excluded(item.url)
+            if reason is None and policy.remaps:
+                item, reason = _remapped(item, policy)
+            yield item, reason
+    finally:
+        if network is not None:
+            network.close()
+
+
 def new_failures(db: Path, report: LinksReport, sources: Sequence[str]) -> int:
     """Links failing in this run that the previous run over the same inputs did not fail.
 
