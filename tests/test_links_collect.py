@@ -10,7 +10,13 @@ import pytest
 import requests
 from httpservers import Route, serve
 
-from citecheck.links.collect import STDIN_URL, CollectOptions, InputProblem, collect_links
+from citecheck.links.collect import (
+    STDIN_URL,
+    CollectOptions,
+    InputProblem,
+    Page,
+    collect_links,
+)
 from citecheck.links.extract import RawLink
 from citecheck.links.model import Link, Origin
 
@@ -213,10 +219,10 @@ def test_url_input_is_fetched_and_relative_links_resolve_against_the_page() -> N
     )
     routes = {"/docs/index.html": Route(200, body=page, headers={"Content-Type": "text/html"})}
 
-    def fetch_page(url: str) -> tuple[bytes, str | None]:
+    def fetch_page(url: str) -> Page:
         response = requests.get(url, timeout=5)
         response.raise_for_status()
-        return response.content, response.headers.get("Content-Type")
+        return Page(response.url, response.content, response.headers.get("Content-Type"))
 
     with serve(routes) as base:
         page_url = f"{base}/docs/index.html"

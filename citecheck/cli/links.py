@@ -112,6 +112,10 @@ def build_links_options(params: dict[str, Any]) -> LinksOptions:
         respect_gitignore=not params["no_gitignore"],
         include_fragments=params["include_fragments"],
         root_dir=params["root_dir"],
+        recursive=params["recursive"],
+        max_depth=params["max_depth"],
+        max_pages=params["max_pages"],
+        crawl_concurrency=params["host_concurrency"],
     )
     fail_on = frozenset(LinkStatus(v) for v in params["fail_on"] if v != FAIL_ON_NEW)
     return LinksOptions(
@@ -267,6 +271,15 @@ def _options(func: Any) -> Any:
                      "found from the current folder)."),
         click.option("--include-fragments/--no-include-fragments",
                      help="Check #fragments of remote pages too (local files: always)."),
+        click.option("--recursive/--no-recursive",
+                     help="For a URL input, crawl its site (same origin, under the input "
+                     "page's folder) and check the links of every page."),
+        click.option("--max-depth", type=click.IntRange(min=0),
+                     help="With --recursive: links followed from the input page at most "
+                     "(default: no limit)."),
+        click.option("--max-pages", type=click.IntRange(min=1), default=10_000,
+                     show_default=True, help="With --recursive: pages read at most per "
+                     "URL input."),
         click.option("--root-dir", type=click.Path(exists=True, file_okay=False),
                      help="What a local link starting with / is relative to (default: the "
                      "folder given, a file's folder, a glob's folder before its wildcard)."),

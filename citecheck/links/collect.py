@@ -79,7 +79,19 @@ _GLOB_CHARS = frozenset("*?[")
 # behind it (citecheck.links.local.remember_text_anchors), not a file.
 STDIN_URL = "file:///dev/stdin"
 
-FetchPage = Callable[[str], tuple[bytes, "str | None"]]
+
+
+# A Struct, not a dataclass: start-up cost, see citecheck/models.py (gc=False: no cycles).
+class Page(msgspec.Struct, frozen=True, gc=False):
+    """A page fetched for its links (a URL input, or a page of a crawled site)."""
+
+    url: str  # where it was had, after redirects: what its relative links resolve against
+    body: bytes
+    content_type: str | None = None
+
+
+# url -> its Page; raises (any exception, its text the reason) when it cannot be had
+FetchPage = Callable[[str], Page]
 
 
 # Structs, not dataclasses: start-up cost, see citecheck/models.py (gc=False: no cycles).
@@ -89,6 +101,11 @@ class CollectOptions(msgspec.Struct, frozen=True, gc=False):
     include_fragments: bool = False  # keep '#fragment' on remote URLs (local ones always kept)
     max_file_bytes: int = 50 * 2**20  # larger inputs: one InputProblem, not read
     root_dir: str | None = None  # what a leading "/" in a local link is relative to
+    # --recursive: a URL input's site is crawled (citecheck.links.crawl)
+    recursive: bool = False
+    max_depth: int | None = None  # links followed from the input page; None: no limit
+    max_pages: int = 10_000  # pages crawled at most per URL input
+    crawl_concurrency: int = 4  # pages fetched at once while crawling
 
 
 # An input that could not be read (missing, binary, too large...): the run goes on.
@@ -108,13 +125,21 @@ def collect_links(
     *,
     fetch_page: FetchPage | None = None,
     stdin: IO[str] | None = None,
+    crawl: Callable[[str], bool] | None = None,
 ) -> Iterator[Link | InputProblem]:
-    """Every link of every input, in input order; problems in line, the run goes on."""
+    """Every link of every input, in input order; problems in line, the run goes on.
+
+    With `options.recursive`, `crawl` is asked once about each page of a URL input's
+    site before it is crawled (None: every one in scope is)."""
     excluded = _PathFilter(options.exclude_paths)
     seen: set[Path] = set()
     for item in inputs:
         if item == "-":
             yield from _stdin_links(stdin if stdin is not None else sys.stdin, options)
+        elif _URL_INPUT.match(item) and options.recursive:
+            from citecheck.links.crawl import crawl_links  # imports this module
+
+            yield from crawl_links(item, options, fetch_page, crawl)
         elif _URL_INPUT.match(item):
             yield from _page_links(item, options, fetch_page)
         else:
@@ -443,22 +468,36 @@ def _page_links(
         yield InputProblem(page_url, "URL inputs need a fetcher (none was given)")
         return
     try:
-        body, content_type = fetch_page(page_url)
+        page = fetch_page(page_url)
     except Exception as error:  # the caller's fetcher: any failure is this input's problem
         yield InputProblem(page_url, f"cannot fetch: {error}")
         return
-    if len(body) > options.max_file_bytes:
-        yield InputProblem(page_url, f"too large to read: {len(body)} bytes")
+    yield from links_in_page(page_url, page, options)
+
+
+def links_in_page(
+    source: str, page: Page, options: CollectOptions, kind: str | None = None
+) -> Iterator[Link | InputProblem]:
+    """The links of a fetched page, resolved against where it was had (`page.url`),
+    their origin `source` (the URL asked for). `kind` None: by content type, else by
+    content."""
+    if len(page.body) > options.max_file_bytes:
+        yield InputProblem(source, f"too large to read: {len(page.body)} bytes")
         return
-    media_type, charset = _parse_content_type(content_type)
-    text = _text_or_problem(page_url, body, charset)
+    media_type, charset = _parse_content_type(page.content_type)
+    text = _text_or_problem(source, page.body, charset)
     if isinstance(text, InputProblem):
         yield text
         return
-    kind = _CONTENT_TYPE_KINDS.get(media_type) or detect_link_kind(page_url, text)
+    kind = kind or _CONTENT_TYPE_KINDS.get(media_type) or detect_link_kind(page.url, text)
+    base = page.url
     yield from _links_of(
-        kind, text, page_url, lambda raw: resolve_in_page(raw, page_url, options.include_fragments)
+        kind, text, source, lambda raw: resolve_in_page(raw, base, options.include_fragments)
     )
+
+
+def is_html(content_type: str | None) -> bool:
+    return _CONTENT_TYPE_KINDS.get(_parse_content_type(content_type)[0]) == "html"
 
 
 def _parse_content_type(content_type: str | None) -> tuple[str, str | None]:

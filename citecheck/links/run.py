@@ -23,7 +23,7 @@ import msgspec
 from citecheck.errors import InputError
 from citecheck.fetch import FetchOptions
 from citecheck.links.cache import Answer, LinkCache
-from citecheck.links.collect import CollectOptions, collect_links
+from citecheck.links.collect import CollectOptions, Page, collect_links
 from citecheck.links.formats.report import DEFAULT_FAILING, LinksReport, Tally
 from citecheck.links.local import FragmentCache, check_local, remote_fragment_ok
 from citecheck.links.model import Link, LinkResult
@@ -175,18 +175,18 @@ def dump_links(
     URL input's page is fetched."""
     network: Network | None = None
 
-    def fetch_page(url: str) -> tuple[bytes, str | None]:
+    def fetch_page(url: str) -> Page:
         nonlocal network
         if network is None:
             network = Network(msgspec.structs.replace(options, suggest=False).network_options())
-        fetch = network.fetcher.fetch(url)
-        if not fetch.status.is_success() or fetch.body is None:
-            raise InputError(f"{fetch.status.value}: {fetch.error or fetch.http_status or ''}")
-        return fetch.body, fetch.content_type
+        return _page_of(network.fetcher.fetch(url))
 
     policy = options.policy
     try:
-        for item in collect_links(inputs, options.collect, fetch_page=fetch_page, stdin=stdin):
+        for item in collect_links(
+            inputs, options.collect, fetch_page=fetch_page, stdin=stdin,
+            crawl=lambda url: policy.excluded(url) is None,
+        ):
             if not isinstance(item, Link):
                 yield InputFailure(item.source, item.message)
                 continue
@@ -233,12 +233,23 @@ def _check(
     """Collect, look up and fetch at once: the links are collected (and looked up in
     the cache a chunk at a time) while the first uncached ones are being fetched."""
 
-    def fetch_page(url: str) -> tuple[bytes, str | None]:
-        """An input given as a URL: its page, whose links are then checked."""
+    # --recursive: the pages the crawl fetched (in its threads), and the pages whose links
+    # wait for that fetch instead of being fetched again (`crawl` runs in this thread)
+    crawled: dict[str, Fetch] = {}
+    awaiting: set[str] = set()
+
+    def fetch_page(url: str) -> Page:
+        """An input given as a URL (or a page of its site): its page, for its links."""
         fetch = network.fetcher.fetch(url)
-        if not fetch.status.is_success() or fetch.body is None:
-            raise InputError(f"{fetch.status.value}: {fetch.error or fetch.http_status or ''}")
-        return fetch.body, fetch.content_type
+        crawled[url] = fetch  # one key per thread and URL: a plain dict is safe
+        return _page_of(fetch)
+
+    def crawl(url: str) -> bool:
+        """Whether the crawl goes on to `url`; if it does, the link waits for it."""
+        if options.policy.excluded(url) is not None:
+            return False
+        awaiting.add(url)
+        return True
 
     failures: list[InputFailure] = []
     anchors = FragmentCache()  # each local target parsed once, however often it is linked
@@ -290,7 +301,9 @@ def _check(
             fragments = options.collect.include_fragments
             remapping = options.policy.remaps
             chunk: list[str] = []
-            for item in collect_links(inputs, options.collect, fetch_page=fetch_page, stdin=stdin):
+            for item in collect_links(
+                inputs, options.collect, fetch_page=fetch_page, stdin=stdin, crawl=crawl
+            ):
                 if not isinstance(item, Link):
                     failures.append(InputFailure(item.source, item.message))
                     continue
@@ -316,6 +329,8 @@ def _check(
                 elif before is None:
                     routed[key] = False
                     counted(key)
+                    if key in awaiting:
+                        continue  # answered by the crawl's fetch of the page
                     if not fragments:
                         chunk.append(key)
                         if len(chunk) >= cache.LOOKUP_CHUNK:
@@ -359,6 +374,12 @@ def _check(
                 if url in routed:
                     cache.record(fetch)
                     answers[url] = Answer.of(fetch, False, shared)
+        for url in awaiting:  # the crawl is over: every page it was to fetch, it fetched
+            had = crawled.pop(url, None)
+            if had is not None and routed.get(url) is False:
+                cache.record(had)
+                answers[url] = Answer.of(had, False, shared)
+                count.done_one()
         unique_urls = len(distinct)
         distinct.close()
         routed.close()
@@ -385,6 +406,13 @@ def _check(
             results.close()
             raise
     return results, failures, tally
+
+
+def _page_of(fetch: Fetch) -> Page:
+    """A fetched page for its links; InputError when it could not be had."""
+    if not fetch.status.is_success() or fetch.body is None:
+        raise InputError(f"{fetch.status.value}: {fetch.error or fetch.http_status or ''}")
+    return Page(fetch.final_url or fetch.url, fetch.body, fetch.content_type)
 
 
 def _remapped(link: Link, policy: LinkPolicy) -> tuple[Link, str | None]:

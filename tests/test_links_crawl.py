@@ -1,0 +1,93 @@
+"""`citecheck links --recursive URL`: a site crawled from a local server on 127.0.0.1,
+each page read once, every link checked once, nothing outside the scope read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from httpservers import Route, ServerURL, serve
+from test_links_command import links
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+
+
+def html(*hrefs: str) -> Route:
+    anchors = " ".join(f"<a href='{href}'>{href}</a>" for href in hrefs)
+    return Route(200, body=f"<html><body>{anchors}</body></html>".encode(), headers=HTML)
+
+
+@pytest.fixture
+def site() -> Iterator[ServerURL]:
+    routes: dict[str, Any] = {
+        "/docs": Route(301, headers={"Location": "/docs/"}),  # relative links: after it
+        "/docs/": html("a.html", "sub/b.html", "/docs/c.pdf", "/outside.html", "missing.html",
+                       "a.html#part", "skipped.html"),
+        "/docs/a.html": html("index.html", "./", "deep.html"),
+        "/docs/sub/b.html": html("../a.html", "gone.html"),
+        "/docs/deep.html": html("deeper.html"),
+        "/docs/deeper.html": html(),
+        "/docs/skipped.html": html("never.html"),
+        "/docs/c.pdf": Route(200, body=b"%PDF-1.4", headers={"Content-Type": "application/pdf"}),
+        "/outside.html": html("/never.html"),
+    }
+    with serve(routes) as base:
+        yield base
+
+
+FAST = ("--allow-private", "--max-retries", "0", "--no-cache", "--format", "json")
+
+
+def crawl(tmp_path: Path, site: ServerURL, *more: str) -> tuple[int, list[dict[str, Any]]]:
+    code, out, err = links(tmp_path, f"{site}/docs", "--recursive", *FAST,
+                           "--exclude", "skipped", *more)
+    assert "Traceback" not in err
+    return code, json.loads(out)["links"]
+
+
+def test_a_site_is_crawled_in_scope_each_page_read_once(tmp_path: Path, site: ServerURL) -> None:
+    code, found = crawl(tmp_path, site)
+    assert code == 1  # missing.html and sub/gone.html
+    outcome = {(link["url"].removeprefix(site), link["origin"]["path"].removeprefix(site)):
+               link["status"] for link in found}
+    assert outcome[("/docs/missing.html", "/docs")] == "broken"
+    assert outcome[("/docs/sub/gone.html", "/docs/sub/b.html")] == "broken"
+    assert outcome[("/docs/deeper.html", "/docs/deep.html")] == "ok"  # three hops down
+    assert outcome[("/docs/c.pdf", "/docs")] == "ok"
+    assert outcome[("/outside.html", "/docs")] == "ok"
+    assert outcome[("/docs/skipped.html", "/docs")] == "excluded"
+    # every page read once, and its link answered by that read, not asked again
+    for page in ("/docs/a.html", "/docs/sub/b.html", "/docs/deep.html"):
+        assert site.hits(page) == 1, page
+    # the input page: read once (after /docs's redirect), checked once as a.html's "./"
+    assert site.hits("/docs") == 1 and site.hits("/docs/") == 2
+    assert site.hits("/docs/c.pdf") == 1  # checked, not read for links
+    assert site.hits("/docs/missing.html") == 1  # its failed read is its link's answer
+    assert site.hits("/never.html") == 0  # outside the folder, or excluded: not crawled
+
+
+def test_max_depth_and_max_pages_bound_the_crawl(tmp_path: Path, site: ServerURL) -> None:
+    _, found = crawl(tmp_path, site, "--max-depth", "1")
+    urls = {link["url"].removeprefix(site) for link in found}
+    assert "/docs/deep.html" in urls  # linked from a page one hop down: checked
+    assert "/docs/deeper.html" not in urls  # deep.html was not read
+    assert site.hits("/docs/deeper.html") == 0
+    _, found = crawl(tmp_path, site, "--max-pages", "2")
+    pages = {link["origin"]["path"].removeprefix(site) for link in found}
+    assert pages == {"/docs", "/docs/a.html"}
+
+
+def test_dump_lists_the_links_of_every_crawled_page(tmp_path: Path, site: ServerURL) -> None:
+    code, out, _ = links(tmp_path, f"{site}/docs", "--recursive", "--dump", "--allow-private")
+    assert code == 0
+    assert f"{site}/docs/deeper.html  {site}/docs/deep.html:1:22" in out.splitlines()
+    assert site.hits("/outside.html") == 0 and site.hits("/docs/c.pdf") == 0  # listed only
+
+
+def test_an_unreachable_input_page_is_an_input_error(tmp_path: Path, site: ServerURL) -> None:
+    code, out, err = links(tmp_path, f"{site}/nowhere", "--recursive", *FAST)
+    assert code == 2 and "cannot fetch" in err
+    assert json.loads(out)["links"] == []
