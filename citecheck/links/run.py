@@ -241,7 +241,9 @@ def _check(
     def fetch_page(url: str) -> Page:
         """An input given as a URL (or a page of its site): its page, for its links."""
         fetch = network.fetcher.fetch(url)
-        crawled[url] = fetch  # one key per thread and URL: a plain dict is safe
+        # kept without its body (a crawl may read thousands of pages); one key per thread
+        # and URL: a plain dict is safe
+        crawled[url] = msgspec.structs.replace(fetch, body=None)
         return _page_of(fetch)
 
     def crawl(url: str) -> bool:
