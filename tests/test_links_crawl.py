@@ -91,3 +91,28 @@ def test_an_unreachable_input_page_is_an_input_error(tmp_path: Path, site: Serve
     code, out, err = links(tmp_path, f"{site}/nowhere", "--recursive", *FAST)
     assert code == 2 and "cannot fetch" in err
     assert json.loads(out)["links"] == []
+
+
+def test_a_sitemap_input_seeds_the_crawl(tmp_path: Path) -> None:
+    where: dict[str, str] = {}
+
+    def sitemap(request: object) -> Route:
+        locs = "".join(f"<url><loc>{where['base']}/{name}</loc></url>"
+                       for name in ("p1.html", "p2.html", "gone.html"))
+        body = f"<?xml version='1.0'?><urlset xmlns='urn:x'>{locs}</urlset>"
+        return Route(200, body=body.encode(), headers={"Content-Type": "application/xml"})
+
+    routes = {"/sitemap.xml": sitemap, "/p1.html": html("p3.html"), "/p2.html": html(),
+              "/p3.html": html()}
+    with serve(routes) as base:
+        where["base"] = base
+        code, out, _ = links(tmp_path, f"{base}/sitemap.xml", "--recursive", *FAST)
+        found = {(link["url"].removeprefix(base), link["origin"]["path"].removeprefix(base)):
+                 link["status"] for link in json.loads(out)["links"]}
+        hits = {page: base.hits(page) for page in ("/p1.html", "/p3.html")}
+    assert code == 1
+    assert found == {
+        ("/p1.html", "/sitemap.xml"): "ok", ("/p2.html", "/sitemap.xml"): "ok",
+        ("/gone.html", "/sitemap.xml"): "broken", ("/p3.html", "/p1.html"): "ok",
+    }
+    assert hits == {"/p1.html": 1, "/p3.html": 1}  # each page read once, its link answered

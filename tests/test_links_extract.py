@@ -352,3 +352,36 @@ def test_a_long_text_is_given_to_the_parser_a_window_at_a_time(
     assert links is not None and len(links) > 1000
     assert len(windows) >= len(text) // 2000  # every window read on its own
     assert max(windows) < 2000 + 1000  # a window goes on to a line's end; a few labels
+
+
+SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
+<!-- <urlset> in a comment is not the root -->
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">
+  <url><loc>https://docs.example/a</loc><lastmod>2024-01-01</lastmod>
+    <image:loc>https://docs.example/i.png</image:loc></url>
+  <url><loc>
+    https://docs.example/b?x=1&amp;y=2
+  </loc></url>
+  <!-- <url><loc>https://docs.example/old</loc></url> -->
+  <url><loc><![CDATA[https://docs.example/c?p=1&q=2]]></loc></url>
+</urlset>
+"""
+
+
+def test_a_sitemap_gives_each_loc_decoded_and_no_namespace_url() -> None:
+    assert detect_link_kind("sitemap.xml", SITEMAP) == "sitemap"
+    assert detect_link_kind("https://docs.example/sitemap", SITEMAP) == "sitemap"
+    assert detect_link_kind("feed.xml", "<rss><channel></channel></rss>") == "plaintext"
+    found = [(link.written, link.line, link.column, link.element)
+             for link in extract_links("sitemap", SITEMAP)]
+    assert found == [
+        ("https://docs.example/a", 5, 13, "loc"),
+        ("https://docs.example/i.png", 6, 16, "image:loc"),
+        ("https://docs.example/b?x=1&y=2", 8, 5, "loc"),
+        ("https://docs.example/c?p=1&q=2", 11, 22, "loc"),
+    ]
+    index = '<sitemapindex xmlns="x"><sitemap><loc>https://docs.example/s1.xml</loc></sitemap>'
+    assert [link.written for link in extract_links(detect_link_kind("i.xml", index), index)] == [
+        "https://docs.example/s1.xml"
+    ]

@@ -156,13 +156,21 @@ def collect_links(
 
 
 def detect_link_kind(path: str, text: str) -> str:
-    """markdown | html | rst | plaintext | wikitext: by extension, else by content."""
+    """markdown | html | rst | plaintext | wikitext | sitemap: by extension, else by
+    content (an XML sitemap by its root element, whatever its name)."""
     suffix = Path(urlsplit(path).path if _URL_INPUT.match(path) else path).suffix.lower()
     if suffix in DOCUMENT_SUFFIXES:
         return DOCUMENT_SUFFIXES[suffix]
+    if _SITEMAP_SIGNS.match(text[:100_000]):
+        return "sitemap"
     return _sniff_kind(text, default="plaintext")
 
 
+# an XML declaration, comments, then <urlset> or <sitemapindex> (any namespace prefix)
+_SITEMAP_SIGNS = re.compile(
+    r"\A\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:[\w.-]+:)?(?:urlset|sitemapindex)\b",
+    re.S,
+)
 _HTML_SIGNS = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html|<head|<body)", re.I)
 _WIKI_SIGNS = re.compile(r"\[\[[^\]\n]+\]\]|\{\{[^}\n]+|^==+[^=\n]+==+\s*$|<ref[\s>]", re.M)
 _RST_SIGNS = re.compile(r"^\.\.\s+(?:_[^:\n]+:|[\w-]+::)|`[^`\n]+<[^>\n]+>`__?", re.M)

@@ -25,6 +25,7 @@ _EXTRACTORS: dict[str, tuple[str, str]] = {
     "rst": ("citecheck.links.extract.rst", "extract_rst"),
     "plaintext": ("citecheck.links.extract.plaintext", "extract_plaintext"),
     "wikitext": ("citecheck.links.extract.wikitext", "extract_wikitext"),
+    "sitemap": ("citecheck.links.extract.sitemap", "extract_sitemap"),
 }
 
 
