@@ -595,3 +595,24 @@ def test_dump_of_a_url_input_fetches_only_its_page(tmp_path: Path, site: ServerU
     code, out, err = links(tmp_path, f"{site}/ok", "--dump", "--allow-private")
     assert (code, out) == (0, ""), err  # the page links nowhere
     assert site.hits("/ok") == 1 and len(site.requests) == 1
+
+
+def test_fail_on_new_counts_every_kind_of_failure_not_only_fetches(
+    docs: Path, site: ServerURL
+) -> None:
+    page = docs / "docs" / "page.md"
+    db = docs / "kinds.db"
+    args = (page, *FAST, "--format", "json", "--db", db, "--fail-on", "new",
+            "--fail-on", "blocked", "--include-fragments")
+
+    def run_new() -> tuple[int, int | None]:
+        code, out, _ = links(docs, *args)
+        return code, json.loads(out)["summary"].get("new_failures")
+
+    page.write_text(f"[a]({site}/ok)\n")
+    assert run_new() == (0, None)  # nothing failing: nothing to compare
+    # a missing file, a missing #fragment, an invalid URL and a newly blocked page
+    page.write_text(f"[a]({site}/ok) [m](missing-file.md) [f]({site}/ok#nope)\n"
+                    f"[i](<http://exa mple.test/>) [w]({site}/wall)\n")
+    assert run_new() == (1, 4)
+    assert run_new() == (0, 0)  # the same four: nothing new

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -146,6 +146,8 @@ def run_links(
                 from citecheck.links.suggest import suggest_archives, wanted_urls
 
                 archives = suggest_archives(wanted_urls(results), network, store)
+            if store is not None and run_id is not None:
+                store.record_link_problems(run_id, _problems(results, options.failing))
             status = "complete"
         finally:
             network.close()
@@ -200,16 +202,27 @@ def dump_links(
 
 
 def new_failures(db: Path, report: LinksReport, sources: Sequence[str]) -> int:
-    """Links failing in this run that the previous run over the same inputs did not fail.
-
-    With no earlier run to compare with, every failure is new.
-    """
+    """Links failing in this run (by its failing statuses, --fail-on's included) that
+    the previous run over the same inputs did not fail by them: a fetch, a local file,
+    a #fragment or an invalid URL alike. With no earlier run, every failure is new."""
+    failing_now = {result.link.url: result.status.value for result in report.failures}
     if report.run_id is None:
-        return len(report.failures)
+        return len(failing_now)
     from citecheck.store import Store
 
+    failing = {status.value for status in report.failing}
     with Store(db) as store:
-        return store.new_problem_count(report.run_id, "links", sources, len(report.failures))
+        return store.new_link_failures(report.run_id, sources, failing_now, failing)
+
+
+def _problems(
+    results: Iterable[LinkResult], failing: frozenset[LinkStatus]
+) -> Iterator[tuple[str, str]]:
+    """(URL, status) of each failing or warning link, kept for the next run's --fail-on new."""
+    for result in results:
+        status = result.status
+        if status in failing or status is LinkStatus.BLOCKED:
+            yield result.link.url, status.value
 
 
 def _compact(link: Link) -> Link:

@@ -16,7 +16,8 @@ import json
 import random
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +32,7 @@ from citecheck.store.tables import (
     CLAIMS,
     DOCUMENTS,
     FETCHES,
+    LINK_PROBLEMS,
     NEWEST_FETCHES,
     REFERENCE_RESULTS,
     REFS,
@@ -394,6 +396,41 @@ class Store:
                  _oldest_epoch(max_age), limit],
             ).fetchall()
         return [row[0] for row in rows]
+
+    def record_link_problems(self, run_id: int, problems: Iterable[tuple[str, str]]) -> None:
+        """A links run's failing and warning links as (URL, status), in batches; a URL
+        met twice keeps its last status."""
+        batch: list[tuple[int, str, str]] = []
+        with self._guard("record the run's failing links"), self._writing():
+            for url, status in problems:
+                batch.append((run_id, url, status))
+                if len(batch) >= 1000:
+                    self._insert_problems(batch)
+                    batch = []
+            self._insert_problems(batch)
+
+    def _insert_problems(self, batch: list[tuple[int, str, str]]) -> None:
+        if batch:
+            self.conn.executemany(
+                f"insert or replace into {LINK_PROBLEMS} (run_id, url, status)"
+                " values (?, ?, ?)",
+                batch,
+            )
+
+    def new_link_failures(
+        self, run_id: int, sources: Sequence[str], failing_now: dict[str, str],
+        failing: AbstractSet[str],
+    ) -> int:
+        """Of `failing_now` (URL -> status), those the previous links run over `sources`
+        did not fail by `failing` (the statuses that fail now); with no such run, all."""
+        previous = self.previous_run_id(run_id, "links", sources)
+        if previous is None:
+            return len(failing_now)
+        with self._guard("read the previous run's failing links"):
+            before = dict(self.conn.execute(
+                f"select url, status from {LINK_PROBLEMS} where run_id = ?", [previous]
+            ).fetchall())
+        return sum(1 for url in failing_now if before.get(url) not in failing)
 
     def new_problem_count(
         self, run_id: int, command: str, sources: Sequence[str], all_problems: int

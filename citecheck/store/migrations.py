@@ -18,6 +18,7 @@ from citecheck.store.tables import (
     CLAIMS,
     DOCUMENTS,
     FETCHES,
+    LINK_PROBLEMS,
     LINK_RESULTS,
     NEWEST_FETCHES,
     REFERENCE_RESULTS,
@@ -311,6 +312,24 @@ def m005_newest_fetch_per_url(db: Database) -> None:
             on conflict (url) do update set {updates}, fetched_epoch = excluded.fetched_epoch
             where excluded.fetched_epoch >= {NEWEST_FETCHES}.fetched_epoch;
         end
+        """
+    )
+
+
+@MIGRATIONS(name="m006_link_problems")
+def m006_link_problems(db: Database) -> None:
+    """The links a `links` run found failing (or only warned about), by URL as checked
+    (a local file's path, a #fragment kept): `--fail-on new` compares them with the
+    previous run's, whatever was fetched (a missing local file or #fragment, an invalid
+    URL or an unaccepted status are no fetches)."""
+    db.execute(
+        f"""
+        create table {LINK_PROBLEMS} (
+            run_id integer not null references {RUNS}(id),
+            url text not null,
+            status text not null,
+            primary key (run_id, url)
+        ) without rowid
         """
     )
 

@@ -14,6 +14,7 @@ REFS = "refs"  # `references` is an SQL keyword
 CLAIMS = "claims"
 FETCHES = "fetches"
 NEWEST_FETCHES = "newest_fetches"  # each URL's newest fetch (kept by a trigger on fetches)
+LINK_PROBLEMS = "link_problems"  # a links run's failing and warning links, for --fail-on new
 BODIES = "bodies"
 CAPTURES = "captures"
 REFERENCE_RESULTS = "reference_results"
@@ -26,7 +27,7 @@ VERDICT_RESULTS = "verdict_results"
 # user_version says so, and whose application_id is citecheck's (not some other
 # program's file that happens to use the same user_version), has every one applied and
 # is opened without asking sqlite-utils; tests/test_store.py keeps the two in step.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 APPLICATION_ID = 0x43434B31  # "CCK1"
 
 
