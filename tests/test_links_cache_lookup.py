@@ -106,3 +106,19 @@ def test_a_run_that_refuses_private_addresses_takes_no_cached_answer_that_reache
         assert set(allowing.lookup(urls, {}).answers) == set(urls)
         refusing = LinkCache(store, run_id, timedelta(days=1))
         assert set(refusing.lookup(urls, {}).answers) == {public}
+
+
+def test_a_cached_page_kept_for_its_fragments_obeys_the_same_rule(tmp_path: Path) -> None:
+    """The page read for a #fragment (`fresh`, with its body) is not taken from a fetch
+    that reached a private address either."""
+    now = _iso(datetime.now(UTC))
+    private, public = "http://127.0.0.1:8000/page", "https://public.example/page"
+    with Store(tmp_path / "cache.db") as store:
+        run_id = store.start_run("check", {})
+        for url in (private, public):
+            store.record_fetch(run_id, Fetch(url, LinkStatus.OK, 200, url, body=b"<h1 id=a>",
+                                             content_type="text/html", fetched_at=now))
+        allowing = LinkCache(store, run_id, timedelta(days=1), allow_private=True)
+        refusing = LinkCache(store, run_id, timedelta(days=1))
+        assert allowing.fresh(private) is not None and refusing.fresh(private) is None
+        assert refusing.fresh(public) is not None

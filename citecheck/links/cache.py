@@ -80,16 +80,16 @@ class Answer(msgspec.Struct, frozen=True, gc=False):
 _STATUSES = {status.value: status for status in LinkStatus}
 
 
-def _reaches_private(url: str, answer: Answer) -> bool:
+def _reaches_private(url: str, final_url: str | None, redirects: tuple[Redirect, ...]) -> bool:
     """Whether the link, a hop of its redirects or where they ended names a private,
     loopback or link-local address, or localhost. Literal names only, no DNS: a name
     that resolved to a private address under --allow-private is reused (no connection
     is made to reuse it, so nothing in the local network is reached)."""
     if _private_host(host_key(url)):
         return True
-    if answer.final_url is not None and _private_host(host_key(answer.final_url)):
+    if final_url is not None and _private_host(host_key(final_url)):
         return True
-    return any(_private_host(host_key(hop.url)) for hop in answer.redirects)
+    return any(_private_host(host_key(hop.url)) for hop in redirects)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -145,7 +145,10 @@ class LinkCache:
         """The newest fresh success of `url` with its body (for a #fragment to look for)."""
         if self.store is None or not self._reads():
             return None
-        return self.store.fresh_fetch(url, self.max_age, need_body=True)
+        fetch = self.store.fresh_fetch(url, self.max_age, need_body=True)
+        if fetch is None or self.allow_private:
+            return fetch
+        return None if _reaches_private(url, fetch.final_url, fetch.redirects) else fetch
 
     def lookup(self, urls: Sequence[str], shared: dict[str, str]) -> Lookup:
         """What the store knows of each URL: the answer of a fresh success (no body),
@@ -159,7 +162,7 @@ class LinkCache:
                 failed.add(url)
                 continue
             answer = Answer.cached(row, shared)
-            if self.allow_private or not _reaches_private(url, answer):
+            if self.allow_private or not _reaches_private(url, answer.final_url, answer.redirects):
                 answers[url] = answer
         return Lookup(answers, failed)
 
