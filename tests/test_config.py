@@ -96,3 +96,16 @@ def test_a_flag_the_file_turns_on_the_command_line_turns_off(tmp_path: Path) -> 
     loud = citecheck("links", "doc.md", "--no-quiet", "--cache", cwd=tmp_path)
     assert loud.returncode == 0 and "1 link" in loud.stdout
     assert (tmp_path / "citecheck.db").exists()  # the cache the file turned off
+
+
+def test_a_repeatable_option_may_be_one_string(tmp_path: Path) -> None:
+    (tmp_path / "doc.md").write_text("[a](https://skip.example/) [b](https://docs.example/x)\n")
+    (tmp_path / "citecheck.toml").write_text(
+        '[links]\nexclude = "skip"\nremap = "^https://docs\\\\.example/x https://docs.example/y"\n'
+    )
+    result = citecheck("links", "doc.md", "--dump", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "https://skip.example/  doc.md:1:5  (excluded: matches --exclude 'skip')",
+        "https://docs.example/y  doc.md:1:32",
+    ]

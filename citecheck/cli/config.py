@@ -95,7 +95,7 @@ def checked_value(command: click.Command, param: click.Option, key: str, value: 
             param.type.convert(item, param, ctx)
         except click.BadParameter as error:
             raise UsageError(f"{where}: {key}: {error.message}") from None
-    return value
+    return values if param.multiple else value  # a repeatable option: one value is a list
 
 
 def defaults_from_table(
