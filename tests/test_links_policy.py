@@ -110,6 +110,10 @@ def test_remap_rewrites_with_the_first_matching_rule_and_lychees_group_syntax() 
     assert policy.remapped("https://old.example/p") == "https://new.example/old/$/p"
     assert policy.remapped("https://other.example/") == "https://other.example/"
     assert not LinkPolicy.from_options((), (), None, None).remaps
+    spelled = LinkPolicy.from_options((), (), None, None, remap=[
+        r"^https://a\.example/(?P<page>\w+)/(\d+) https://b.example/${1}x/$page/${2}"
+    ])
+    assert spelled.remapped("https://a.example/p/7") == "https://b.example/px/p/7"
 
 
 @pytest.mark.parametrize(("rule", "message"), [
@@ -118,6 +122,7 @@ def test_remap_rewrites_with_the_first_matching_rule_and_lychees_group_syntax() 
     ("(unclosed x", "bad regular expression"),
     ("(a) $2", "refers to $2"),
     ("(a) ${name}", "refers to $name"),
+    ("(a) $1x", "refers to $1x"),  # Rust reads the group "1x": ${1}x is meant
 ])
 def test_bad_remap_rules_are_one_line_usage_errors(rule: str, message: str) -> None:
     with pytest.raises(UsageError, match=re.escape(message)):

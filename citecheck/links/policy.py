@@ -116,14 +116,16 @@ def _compile(patterns: Iterable[str], where: str) -> tuple[re.Pattern[str], ...]
     return tuple(compiled)
 
 
-_GROUP = re.compile(r"\$(?:(\d+)|\{(\w+)\}|(\$))")
+# Rust's replacement syntax: $name and ${name} (a name of letters, digits and _; all
+# digits: a group number), $$ for a dollar. "$1x" is the group "1x", as in Rust.
+_GROUP = re.compile(r"\$(?:\{(\w+)\}|(\w+)|(\$))")
 
 
 def parse_remap(rule: str) -> tuple[re.Pattern[str], str]:
     """ "PATTERN REPLACEMENT" -> (compiled regex, replacement in Python's syntax).
 
-    The replacement is written as lychee (Rust's regex crate) writes it: `$1`,
-    `${name}`, `$$` for a dollar; a backslash is a backslash."""
+    The replacement is written as lychee (Rust's regex crate) writes it: `$1`, `${1}`,
+    `$name`, `${name}`, `$$` for a dollar; a backslash is a backslash."""
     parts = rule.split()
     if len(parts) != 2:
         raise UsageError(
@@ -132,14 +134,14 @@ def parse_remap(rule: str) -> tuple[re.Pattern[str], str]:
     pattern = _compile([parts[0]], "--remap")[0]
 
     def group(match: re.Match[str]) -> str:
-        number, name, dollar = match.groups()
+        braced, bare, dollar = match.groups()
         if dollar:
             return "$"
-        wanted = number or name
-        known = wanted in pattern.groupindex or (number and int(number) <= pattern.groups)
+        wanted = braced or bare
+        known = wanted in pattern.groupindex or (wanted.isdigit() and int(wanted) <= pattern.groups)
         if not known:
             raise UsageError(f"--remap: {rule!r} refers to ${wanted}, not a group of its pattern")
-        return f"\\g<{wanted}>"
+        return f"\\g<{int(wanted) if wanted.isdigit() else wanted}>"
 
     return pattern, _GROUP.sub(group, parts[1].replace("\\", "\\\\"))
 
