@@ -458,6 +458,11 @@ def test_stopped_test_server_is_gone_even_for_kept_alive_connections() -> None:
          ("docs.example:8443", "Authorization", "Bearer t")),
         ("[::1]:8080=X-Key: v", ("[::1]:8080", "X-Key", "v")),
         ("127.0.0.1=X-Key: a=b", ("127.0.0.1", "X-Key", "a=b")),
+        ("intranet=X-Key: v", ("intranet", "X-Key", "v")),
+        ("localhost:8080=X-Key: v", ("localhost:8080", "X-Key", "v")),
+        ("X-Api-Version:2=beta:on", (None, "X-Api-Version", "2=beta:on")),  # not a host
+        ("Cookie:1=a:b", (None, "Cookie", "1=a:b")),
+        ("X-Key: a\tb", (None, "X-Key", "a\tb")),
     ],
 )
 def test_header_tokens_name_their_host_with_or_without_a_port(
@@ -466,7 +471,10 @@ def test_header_tokens_name_their_host_with_or_without_a_port(
     assert parse_header_token(token) == expected
 
 
-@pytest.mark.parametrize("token", ["no colon", "=X-Key: 1", "Bad Name: 1", "host=no colon"])
+@pytest.mark.parametrize(
+    "token",
+    ["no colon", "=X-Key: 1", "Bad Name: 1", "host=no colon", "X: v\r\nInjected: 1", "X: \x00"],
+)
 def test_bad_header_tokens_are_refused(token: str) -> None:
     with pytest.raises(ValueError, match="bad header"):
         parse_header_token(token)

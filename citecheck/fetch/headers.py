@@ -36,6 +36,7 @@ def request_headers(url: str, options: FetchOptions) -> dict[str, str]:
 # a header's host: a name, an IPv4 address or a bracketed IPv6 one, with a port or not
 _HOST = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::\d{1,5})?$")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # RFC 9110's token
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # a tab is allowed in a value
 
 
 def parse_header_token(token: str) -> tuple[str | None, str, str]:
@@ -49,14 +50,27 @@ def parse_header_token(token: str) -> tuple[str | None, str, str]:
     host: str | None = None
     text = token
     head, sep, rest = token.partition("=")
-    if sep and _HOST.match(head.strip()) and ":" in rest:
+    if sep and _names_host(head.strip()) and ":" in rest:
         host, text = head.strip().lower(), rest
     elif sep and not head.strip():
         raise ValueError(f"bad header {token!r}: empty host before '='")
     name, colon, value = text.partition(":")
-    name = name.strip()
+    name, value = name.strip(), value.strip()
     if not colon or not _HEADER_NAME.match(name):
         raise ValueError(
             f"bad header {token!r}: expected 'Name: value' or 'host[:port]=Name: value'"
         )
-    return host, name, value.strip()
+    if _CONTROL.search(value):  # a CR or LF would end the header and start another
+        raise ValueError(f"bad header {token!r}: control characters in its value")
+    return host, name, value
+
+
+def _names_host(head: str) -> bool:
+    """Whether the text before "=" is a host: "X-Api-Version:2" in "X-Api-Version:2=a:b"
+    is a header and its value, so a host with a port needs a dot, brackets or to be
+    localhost ("docs.example:8443", "[::1]:8080", "localhost:8080")."""
+    if not _HOST.match(head):
+        return False
+    if ":" not in head.rpartition("]")[2]:
+        return True  # no port: a header name never holds "="
+    return "." in head or head.startswith("[") or head.lower().startswith("localhost:")
