@@ -215,6 +215,11 @@ def test_bad_options_are_usage_errors(docs: Path) -> None:
     assert code == 2 and "unknown format" in err
     code, _, err = links(docs, page, "--format", "pdf")
     assert code == 2
+    for seconds in ("inf", "nan", "-1"):
+        code, _, err = links(docs, page, "--timeout", seconds)
+        assert code == 2 and "--timeout" in err, seconds
+    code, _, err = links(docs, page, "--retry-after-max", "inf")
+    assert code == 2 and "finite" in err
 
 
 def test_config_file_supplies_options_and_the_command_line_wins(

@@ -145,3 +145,35 @@ def test_without_suggest_nothing_is_asked_and_the_summary_has_no_archives(
     assert code == 1 and "archives" not in json.loads(out)["summary"]
     assert wayback.count("cdx") == 0 and "archived copy" not in links(
         tmp_path, page, *FAST, "--no-cache", "--wayback-url", wayback.base_url)[1]
+
+
+def test_a_live_page_missing_a_fragment_is_not_looked_up_but_a_soft_404_is(
+    tmp_path: Path, site: ServerURL, wayback: FakeWayback
+) -> None:
+    page = tmp_path / "frag.md"
+    page.write_text(f"[frag]({site}/ok#nowhere)\n")
+    code, out = suggest(tmp_path, page, wayback, "--format", "json", "--include-fragments")
+    assert code == 1 and json.loads(out)["summary"]["archives"] == []
+    assert wayback.count("cdx") == 0
+
+
+def test_lookups_beyond_the_limit_wait_for_a_later_run_and_a_ci_log_hears_why(
+    tmp_path: Path, site: ServerURL, wayback: FakeWayback
+) -> None:
+    page = tmp_path / "many.md"
+    page.write_text("".join(f"[g{i}]({site}/gone?{i})\n" for i in range(6)))
+    wayback.fail_cdx = 429  # the CDX family pauses: lookups fall back at once
+    code, out, err = links(tmp_path, page, *FAST, "--db", tmp_path / "c.db", "--suggest",
+                           "--wayback-url", wayback.base_url, "--format", "json",
+                           "--suggest-limit", "5")
+    assert code == 1
+    assert "looking up archived copies of 5 links" in err
+    archives = json.loads(out)["summary"]["archives"]
+    assert len(archives) == 6
+    assert archives[5]["status"] == "unknown" and "--suggest-limit" in archives[5]["error"]
+    assert {entry["status"] for entry in archives[:5]} == {"not_found"}
+    code, out, err = links(tmp_path, page, *FAST, "--db", tmp_path / "c.db", "--suggest",
+                           "--wayback-url", wayback.base_url, "--format", "json",
+                           "--suggest-limit", "5")
+    assert "looking up" not in err  # five kept, one asked
+    assert {entry["status"] for entry in json.loads(out)["summary"]["archives"]} == {"not_found"}

@@ -19,7 +19,7 @@ from citecheck.archive import (
 )
 from citecheck.archive.save import ACCESS_KEY_ENV, DEFAULT_SAVES_PER_MINUTE, SECRET_KEY_ENV
 from citecheck.archive.validate import CHECK_NAMES as ARCHIVE_LINK_CHECKS
-from citecheck.cli.options import build_run_options, parse_formats, run_options
+from citecheck.cli.options import Seconds, build_run_options, parse_formats, run_options
 from citecheck.cli.output import finish, progress_bar
 from citecheck.documents import parse_text
 from citecheck.errors import UsageError
@@ -70,7 +70,7 @@ Echo = Callable[[str], None]
 )
 @click.option(
     "--save-poll-interval",
-    type=click.FloatRange(min=0),
+    type=Seconds(min=0),
     default=5.0,
     show_default=True,
     help="Seconds between polls of a Save Page Now job.",

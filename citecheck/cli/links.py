@@ -17,7 +17,7 @@ from typing import Any
 import click
 import msgspec
 
-from citecheck.cli.options import parse_duration
+from citecheck.cli.options import Seconds, parse_duration
 from citecheck.cli.output import progress_bar
 from citecheck.errors import UsageError
 from citecheck.fetch import FetchOptions, parse_header_token
@@ -129,6 +129,7 @@ def build_links_options(params: dict[str, Any]) -> LinksOptions:
         failing=DEFAULT_FAILING | fail_on,
         sources=tuple(params.get("inputs", ())),
         suggest=params["suggest"],
+        suggest_limit=params["suggest_limit"],
         wayback_url=params["wayback_url"],
     )
 
@@ -235,13 +236,13 @@ def _options(func: Any) -> Any:
                      show_default=True, help="Requests in flight at once to one host."),
         click.option("--host-request-interval", default="0ms", show_default=True,
                      help=f"Least time between two requests to one host ({duration_help})."),
-        click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0,
+        click.option("--timeout", type=Seconds(min=0.1), default=20.0,
                      show_default=True, help="Timeout per request, in seconds (an overall "
                      "per-URL deadline of twice that, at least 30 s, also applies)."),
         click.option("--max-retries", type=click.IntRange(min=0, max=20), default=3,
                      show_default=True, help="Retries after 429, 5xx or a timeout "
                      "(exponential backoff with jitter)."),
-        click.option("--retry-after-max", type=click.FloatRange(min=0), default=30.0,
+        click.option("--retry-after-max", type=Seconds(min=0), default=30.0,
                      show_default=True, help="Longest wait honoured (Retry-After or backoff), "
                      "in seconds; a longer one ends the retries."),
         click.option("--max-redirects", type=click.IntRange(min=0), default=10,
@@ -304,6 +305,10 @@ def _options(func: Any) -> Any:
         click.option("--suggest/--no-suggest",
                      help="Look up an archived copy (Wayback Machine) of each failing web "
                      "link and show it; kept in the database."),
+        click.option("--suggest-limit", type=click.IntRange(min=1), default=100,
+                     show_default=True, help="With --suggest: archive lookups a run at most "
+                     "(the archive allows ~24 a minute; answers are kept, so a later run "
+                     "asks the rest)."),
         click.option("--wayback-url", envvar="CITECHECK_WAYBACK_URL", show_envvar=True,
                      help="Base URL of the Wayback Machine, for --suggest "
                      "(default https://web.archive.org)."),
@@ -331,7 +336,16 @@ def links(inputs: tuple[str, ...], **params: Any) -> None:
     parse_reports(tuple(params["report"]))  # a bad --report is a usage error before any fetch
     if params["dump"]:
         sys.exit(dump(inputs, options, params))
-    with progress_bar(params["quiet"]) as progress:
+    with progress_bar(params["quiet"]) as bar:
+
+        def progress(stage: str, done: int, total: int) -> None:
+            # archive lookups are paced by the archive (~24 a minute): a CI log, which
+            # has no bar, hears why the run waits
+            if stage == "archives" and done == 0 and total > 4 and not params["quiet"]:
+                click.echo(f"citecheck: looking up archived copies of {total} links "
+                           "(the Wayback Machine allows ~24 a minute)", err=True)
+            bar(stage, done, total)
+
         report = run_links(list(inputs), options, progress=progress)
     with report:  # its results may have spilled to a temporary file: removed after
         for failure in report.input_failures:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -17,6 +18,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+class Seconds(click.FloatRange):
+    """A number of seconds in a range, and finite: click's FloatRange lets "inf" and
+    "nan" through (nan fails no comparison), and a timeout of either breaks every fetch."""
+
+    name = "number of seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number of seconds", param, ctx)
+        return number
 
 
 def parse_duration(text: str) -> timedelta:
@@ -64,7 +78,7 @@ def run_options(func: F) -> F:
         click.option("--drift/--no-drift",
                      help="Also judge live pages against their capture near the access-date, "
                           "to see whether they changed after they were cited."),
-        click.option("--timeout", type=click.FloatRange(min=0.1), default=15.0,
+        click.option("--timeout", type=Seconds(min=0.1), default=15.0,
                      show_default=True, help="Read timeout per request, in seconds."),
         click.option("--max-bytes", type=click.IntRange(min=1024), default=10 * 2**20,
                      show_default=True, help="Body size cap per page, in bytes."),

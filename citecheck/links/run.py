@@ -61,6 +61,7 @@ class LinksOptions(msgspec.Struct, frozen=True, gc=False):
     failing: frozenset[LinkStatus] = DEFAULT_FAILING
     sources: tuple[str, ...] = ()  # the inputs, so a later run can find this one to compare
     suggest: bool = False  # look up an archived copy of each failing web link
+    suggest_limit: int = 100  # archive lookups a run at most (the others: a later run)
     wayback_url: str | None = None  # the Wayback Machine to ask (tests: a local one)
 
     def describe(self) -> dict[str, Any]:
@@ -145,7 +146,10 @@ def run_links(
             if options.suggest:
                 from citecheck.links.suggest import suggest_archives, wanted_urls
 
-                archives = suggest_archives(wanted_urls(results), network, store)
+                archives = suggest_archives(
+                    wanted_urls(results), network, store, limit=options.suggest_limit,
+                    progress=progress,
+                )
             if store is not None and run_id is not None:
                 store.record_link_problems(run_id, _problems(results, options.failing))
             status = "complete"

@@ -13,7 +13,7 @@ An archive that cannot be asked leaves the link's status alone: the suggestion i
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -31,24 +31,39 @@ SUGGESTED_FOR = frozenset({
     LinkStatus.BLOCKED,
 })
 WORKERS = 4  # lookups at once: the rate limiters, not the threads, set the pace
+DEFAULT_LIMIT = 100  # lookups a run: ~4 minutes at the CDX server's ~24 a minute
+LIMIT_REACHED = "not asked: --suggest-limit reached this run (a later run asks)"
 
 
 def wanted_urls(results: Iterable[LinkResult]) -> list[str]:
     """The distinct web URLs (without their #fragment) whose links failed in a way an
-    archived copy can help with, in the order first met."""
+    archived copy can help with, in the order first met. A page that answered 2xx is
+    there (a missing #fragment, an unaccepted status), unless it is a soft 404."""
     urls: dict[str, None] = {}
     for result in results:
         url = result.link.url
-        if result.status in SUGGESTED_FOR and url.startswith(("http://", "https://")):
-            urls[url.partition("#")[0]] = None
+        if result.status not in SUGGESTED_FOR or not url.startswith(("http://", "https://")):
+            continue
+        code = result.http_status
+        if code is not None and 200 <= code < 300 and result.status is not LinkStatus.SOFT_404:
+            continue
+        urls[url.partition("#")[0]] = None
     return list(urls)
 
 
 def suggest_archives(
-    urls: list[str], network: Network, store: Store | None
+    urls: list[str],
+    network: Network,
+    store: Store | None,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Capture]:
     """URL -> its lookup: FOUND (with the capture's playback URL), NOT_FOUND or UNKNOWN.
-    Never raises for one URL: the archive client reports trouble as UNKNOWN."""
+    Never raises for one URL: the archive client reports trouble as UNKNOWN. At most
+    `limit` URLs are asked a run (the archive allows ~24 lookups a minute); the others
+    are UNKNOWN, for a later run to ask, the ones answered being kept. `progress` hears
+    ("archives", done, total) from (0, total) on."""
     found: dict[str, Capture] = {}
     asked: list[str] = []
     replaying = network.replay_archive is not None
@@ -57,17 +72,32 @@ def suggest_archives(
         cached = None if store is None or replaying else store.cached_capture(url, None)
         if cached is not None:
             found[url] = cached
-        else:
+        elif len(asked) < limit:
             asked.append(url)
-    if not asked:
-        return found
+        else:
+            found[url] = Capture(url, ArchiveStatus.UNKNOWN, error=LIMIT_REACHED)
+    if asked:
+        _ask(asked, network, store if not replaying else None, found, progress)
+    return {url: found[url] for url in urls}  # in the order the links were met
+
+
+def _ask(
+    asked: list[str],
+    network: Network,
+    store: Store | None,
+    found: dict[str, Capture],
+    progress: Callable[[str, int, int], None] | None,
+) -> None:
+    """Look `asked` up, a few at a time, each answer kept in the store as it comes."""
+    report = progress or (lambda stage, done, total: None)
+    report("archives", 0, len(asked))
     with ThreadPoolExecutor(max_workers=min(WORKERS, len(asked))) as pool:
         lookups = pool.map(functools.partial(_lookup, network), asked)
-        for url, capture in zip(asked, lookups, strict=True):
+        for done, (url, capture) in enumerate(zip(asked, lookups, strict=True), start=1):
             found[url] = capture
-            if store is not None and not replaying:
+            if store is not None:
                 store.save_capture(capture, None)  # UNKNOWN is never kept
-    return found
+            report("archives", done, len(asked))
 
 
 def _lookup(network: Network, url: str) -> Capture:

@@ -134,7 +134,9 @@ def _testcase(report: LinksReport, result: LinkResult, path: str) -> str:
     elif result.status in SKIPPED:
         body = f'{inner}<skipped message="{_attribute(f"{status}: {detail(result)}")}" />\n'
     elif report.is_warning(result):
-        body = f"{inner}<system-out>{_text(f'warning: {status}: {detail(result)}')}</system-out>\n"
+        note = archived_note(report, result)
+        text = f"warning: {status}: {detail(result)}" + (f"; {note}" if note else "")
+        body = f"{inner}<system-out>{_text(text)}</system-out>\n"
     else:
         return f"{case} />\n"
     return f"{case}>\n{body}{INDENT * 2}</testcase>\n"
