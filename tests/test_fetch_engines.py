@@ -591,6 +591,16 @@ def test_an_unverifiable_certificate_is_a_tls_error(
     assert result.error is not None and result.error.startswith("TLS error"), result.error
 
 
+def test_insecure_accepts_a_certificate_no_one_signed(
+    engine: str, self_signed: ssl.SSLContext
+) -> None:
+    insecure = msgspec.structs.replace(FAST, insecure=True)
+    with serve({"/": Route(200, body=b"ok")}, tls=self_signed) as site:
+        result = fetch_one(f"{site}/", insecure, engine)
+        assert site.hits("/") == 1
+    assert (result.status, result.http_status) == (LinkStatus.OK, 200)
+
+
 def test_compressed_bodies_decode_alike_on_every_engine(engine: str) -> None:
     page = b"<title>Harbour works</title>" + b"<p>The quay was rebuilt.</p>" * 200
     raw_deflate = zlib.compressobj(wbits=-zlib.MAX_WBITS)

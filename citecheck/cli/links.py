@@ -86,6 +86,7 @@ def build_links_options(params: dict[str, Any]) -> LinksOptions:
         max_redirects=params["max_redirects"],
         user_agent=params["user_agent"],
         allow_private=params["allow_private"],
+        insecure=params["insecure"],
         offline=params["offline"],
         max_concurrency=params["max_concurrency"],
         host_concurrency=params["host_concurrency"],
@@ -286,6 +287,9 @@ def _options(func: Any) -> Any:
                      "folder given, a file's folder, a glob's folder before its wildcard)."),
         click.option("--no-gitignore/--gitignore",
                      help="Also read files that .gitignore ignores."),
+        click.option("-k", "--insecure/--no-insecure",
+                     help="Accept any TLS certificate (self-signed, expired, for another "
+                     "name), as lychee's -k: for sites one runs oneself."),
         click.option("--allow-private/--no-allow-private",
                      help="Allow private, loopback and link-local addresses (refused by "
                      "default, also after DNS and redirects)."),

@@ -21,6 +21,7 @@ class FetchOptions(msgspec.Struct, frozen=True, gc=False):
     user_agent: str = "citecheck/0.1 (+https://example.org/citecheck)"
     allow_private: bool = False
     offline: bool = False  # fetch nothing: every URL is EXCLUDED with error "offline"
+    insecure: bool = False  # accept any TLS certificate (self-signed, expired, other name)
 
     # Politeness, shared by every request of one Fetcher (redirect hops and retries too).
     max_concurrency: int = 128  # requests in flight at once, overall

@@ -58,6 +58,10 @@ def make_session(options: FetchOptions) -> requests.Session:
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = options.user_agent
+    if options.insecure:
+        session.verify = False
+        # asked for: not a warning on stderr for every request
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
     return session
 
 
@@ -261,6 +265,8 @@ class SyncEngine:
             stream=True,
             allow_redirects=False,
             timeout=timeout,
+            # given here, not only on the session: a CA bundle variable would win over it
+            verify=False if options.insecure else None,
         )
 
     def _read(

@@ -295,6 +295,8 @@ class _Pins:
             .gzip(False)  # decoded by fetch.inflate, as aiohttp decodes (brotli and zstd by
             .deflate(False)  # reqwest: aiohttp reads those only with extra packages)
         )
+        if options.insecure:
+            builder = builder.danger_accept_invalid_certs(True)
         for host, address in pins:
             if "%" in address:  # "fe80::1%eth0": a pin cannot hold a scope id
                 self.unpinnable.add(host)  # aiohttp connects to it instead
