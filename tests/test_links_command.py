@@ -621,3 +621,20 @@ def test_fail_on_new_counts_every_kind_of_failure_not_only_fetches(
                     f"[i](<http://exa mple.test/>) [w]({site}/wall)\n")
     assert run_new() == (1, 4)
     assert run_new() == (0, 0)  # the same four: nothing new
+
+
+def test_files_from_names_the_inputs_one_a_line(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("[x](missing.md)\n")
+    (tmp_path / "b.md").write_text("[y](a.md)\n")
+    (tmp_path / "changed.txt").write_text("# files a pull request changed\nb.md\n\n")
+    code, out, _ = links(tmp_path, "--files-from", "changed.txt", "--no-cache",
+                         "--format", "json")
+    assert code == 0 and [link["origin"]["path"] for link in json.loads(out)["links"]] == ["b.md"]
+    code, out, _ = links(tmp_path, "a.md", "--files-from", "-", "--no-cache", "--format", "json",
+                         stdin="b.md\n")
+    assert code == 1 and len(json.loads(out)["links"]) == 2  # the named input and the listed
+    code, out, _ = links(tmp_path, "--files-from", "-", "--no-cache", stdin="")
+    assert code == 0 and "0 links" in out  # nothing changed: nothing to check
+    for args in (("--files-from", "nowhere.txt"), ("-", "--files-from", "-"), ()):
+        bad = citecheck("links", *args, "--no-cache", cwd=tmp_path)
+        assert bad.returncode == 2 and "Traceback" not in bad.stderr, args

@@ -225,6 +225,9 @@ def _options(func: Any) -> Any:
     """The command's options, lychee's names first (kept together for the docs test)."""
     duration_help = "e.g. 0ms, 50ms, 1s"
     decorators = [
+        click.option("--files-from", metavar="FILE",
+                     help="Also check the inputs FILE names, one a line (- for stdin; # "
+                     "comments), e.g. the files a pull request changed."),
         click.option("--format", "format", type=click.Choice(list(FORMATS)), default="human",
                      show_default=True, help="Output format."),
         click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -331,11 +334,31 @@ def _options(func: Any) -> Any:
     return func
 
 
+def read_files_from(source: str | None, inputs: tuple[str, ...]) -> tuple[str, ...]:
+    """INPUTS and the inputs --files-from names, one a line ("-": stdin; blank lines and
+    lines starting with # skipped); a usage error when there are none at all."""
+    listed: list[str] = []
+    if source is not None:
+        if source == "-" and "-" in inputs:
+            raise UsageError("--files-from - and the input - both want stdin")
+        try:
+            text = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise UsageError(f"cannot read --files-from {source}: {reason}") from None
+        listed = [line.strip() for line in text.splitlines()]
+        listed = [line for line in listed if line and not line.startswith("#")]
+    if not inputs and not listed and source is None:
+        raise UsageError("no inputs: name files, folders, globs or URLs, or --files-from")
+    return (*inputs, *listed)
+
+
 @click.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
 @_options
 def links(inputs: tuple[str, ...], **params: Any) -> None:
     """Check every link in INPUTS: files, folders, globs, http(s) URLs, - for stdin."""
+    inputs = read_files_from(params["files_from"], inputs)
     options = build_links_options({**params, "inputs": inputs})
     parse_reports(tuple(params["report"]))  # a bad --report is a usage error before any fetch
     if params["dump"]:

@@ -76,7 +76,7 @@ class AiohttpTransport:
             limit_per_host=0,  # the engine's own per-host slots count every hop and retry
             resolver=GuardedResolver(options.allow_private),
             ttl_dns_cache=300,
-            ssl=False if options.insecure else True,  # False: no certificate check
+            ssl=not options.insecure,  # False: no certificate check
         )
         timeout = aiohttp.ClientTimeout(
             total=None, sock_connect=options.connect_timeout, sock_read=options.timeout
