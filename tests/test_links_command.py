@@ -638,3 +638,23 @@ def test_files_from_names_the_inputs_one_a_line(tmp_path: Path) -> None:
     for args in (("--files-from", "nowhere.txt"), ("-", "--files-from", "-"), ()):
         bad = citecheck("links", *args, "--no-cache", cwd=tmp_path)
         assert bad.returncode == 2 and "Traceback" not in bad.stderr, args
+
+
+def test_fail_on_new_after_a_run_from_before_link_problems_compares_fetches(
+    docs: Path, site: ServerURL
+) -> None:
+    """A run recorded before the failing links were kept (no rows, no problems_kept in
+    its options) is compared by its fetches, as then: its failures are not new."""
+    page = docs / "docs" / "page.md"
+    page.write_text(f"[a]({site}/ok) [c]({site}/gone)\n")
+    db = docs / "old.db"
+    args = (page, *FAST, "--format", "json", "--db", db, "--fail-on", "new")
+    assert links(docs, *args)[0] == 1
+    with sqlite3.connect(db) as conn:  # make it look like an old run
+        conn.execute("delete from link_problems")
+        (options,) = conn.execute("select options from runs").fetchone()
+        old = json.loads(options)
+        del old["problems_kept"]
+        conn.execute("update runs set options = ?", [json.dumps(old)])
+    code, out, _ = links(docs, *args)
+    assert (code, json.loads(out)["summary"]["new_failures"]) == (0, 0)

@@ -116,3 +116,114 @@ def test_a_sitemap_input_seeds_the_crawl(tmp_path: Path) -> None:
         ("/gone.html", "/sitemap.xml"): "broken", ("/p3.html", "/p1.html"): "ok",
     }
     assert hits == {"/p1.html": 1, "/p3.html": 1}  # each page read once, its link answered
+
+
+def test_fragments_on_crawled_pages_are_checked_from_the_one_read(tmp_path: Path) -> None:
+    routes: dict[str, Any] = {
+        "/d/": html("a.html#top", "a.html#nope", "b.html"),
+        "/d/a.html": Route(200, body=b"<h1 id='top'>A</h1>", headers=HTML),
+        "/d/b.html": html("a.html#top"),
+    }
+    with serve(routes) as base:
+        code, out, _ = links(tmp_path, f"{base}/d/", "--recursive", *FAST,
+                             "--include-fragments")
+        found = {(link["url"].removeprefix(base), link["origin"]["path"].removeprefix(base)):
+                 (link["status"], link["error"]) for link in json.loads(out)["links"]}
+        hits = {page: base.hits(page) for page in ("/d/", "/d/a.html", "/d/b.html")}
+    assert code == 1
+    assert found[("/d/a.html#top", "/d/")] == ("ok", None)
+    assert found[("/d/a.html#nope", "/d/")] == ("broken", "fragment #nope not found")
+    assert found[("/d/a.html#top", "/d/b.html")] == ("ok", None)
+    assert hits == {"/d/": 1, "/d/a.html": 1, "/d/b.html": 1}
+
+
+def test_a_page_redirected_out_of_scope_is_checked_not_read(tmp_path: Path) -> None:
+    routes: dict[str, Any] = {
+        "/d/": html("login", "./"),
+        "/d/login": Route(302, headers={"Location": "/other/portal"}),
+        "/other/portal": html("/other/1"),
+    }
+    with serve(routes) as base:
+        code, out, _ = links(tmp_path, f"{base}/d/", "--recursive", *FAST)
+        found = {link["url"].removeprefix(base): link["status"]
+                 for link in json.loads(out)["links"]}
+        start_hits = base.hits("/d/")
+    assert code == 0
+    assert found == {"/d/login": "redirected", "/d/": "ok"}  # nothing of /other/portal's
+    assert start_hits == 1  # the input page's read answers the link back to it
+
+
+def test_remapped_or_excluded_pages_are_not_read(tmp_path: Path) -> None:
+    routes: dict[str, Any] = {
+        "/d/": html("old.html", "secret.html"),
+        "/d/old.html": html("fromold.html"),
+        "/d/new.html": html(),
+        "/d/secret.html": html("fromsecret.html"),
+    }
+    with serve(routes) as base:
+        code, out, _ = links(tmp_path, f"{base}/d/", "--recursive", *FAST,
+                             "--remap", r"old\.html new.html", "--exclude", "secret")
+        found = {link["url"].removeprefix(base): link["status"]
+                 for link in json.loads(out)["links"]}
+        hits = {page: base.hits(page) for page in ("/d/old.html", "/d/secret.html")}
+    assert found == {"/d/new.html": "ok", "/d/secret.html": "excluded"}
+    assert code == 0 and hits == {"/d/old.html": 0, "/d/secret.html": 0}
+
+
+def test_a_sitemap_index_is_followed_to_its_sitemaps_even_gzipped(tmp_path: Path) -> None:
+    import gzip
+
+    where: dict[str, str] = {}
+
+    def xml(body: str, gzipped: bool = False) -> Any:
+        def route(request: object) -> Route:
+            text = body.replace("{base}", where["base"]).encode()
+            if gzipped:
+                return Route(200, body=gzip.compress(text),
+                             headers={"Content-Type": "application/gzip"})
+            return Route(200, body=text, headers={"Content-Type": "application/xml"})
+        return route
+
+    prolog = ("<?xml version='1.0'?><?xml-stylesheet type='text/xsl' href='s.xsl'?>"
+              "<!DOCTYPE urlset>")
+    routes: dict[str, Any] = {
+        "/index.xml": xml(f"{prolog}<sitemapindex xmlns='urn:x'><sitemap><loc>{{base}}/pages"
+                          ".xml.gz</loc></sitemap></sitemapindex>"),
+        "/pages.xml.gz": xml(f"{prolog}<urlset xmlns='urn:x'><url><loc>{{base}}/gone</loc>"
+                             "</url></urlset>", gzipped=True),
+    }
+    with serve(routes) as base:
+        where["base"] = base
+        code, out, _ = links(tmp_path, f"{base}/index.xml", "--recursive", *FAST)
+        found = {link["url"].removeprefix(base): link["status"]
+                 for link in json.loads(out)["links"]}
+    assert found == {"/pages.xml.gz": "ok", "/gone": "broken"}
+    assert code == 1
+
+
+def test_a_level_is_fetched_a_window_ahead_of_its_reading() -> None:
+    import threading
+    import time as clock
+    from concurrent.futures import ThreadPoolExecutor
+
+    from citecheck.links.collect import Page
+    from citecheck.links.crawl import _fetched_in_order
+
+    started: list[str] = []
+    lock = threading.Lock()
+
+    def fetch(url: str) -> Page:
+        with lock:
+            started.append(url)
+        return Page(url, b"")
+
+    urls = [f"https://docs.example/{i}" for i in range(40)]
+    read = 0
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for url, page in _fetched_in_order(pool, fetch, urls, window=8):
+            assert page is not None and url == urls[read]  # in order
+            read += 1
+            clock.sleep(0.002)
+            with lock:
+                assert len(started) - read <= 8  # never more than the window ahead
+    assert read == 40

@@ -166,11 +166,31 @@ def detect_link_kind(path: str, text: str) -> str:
     return _sniff_kind(text, default="plaintext")
 
 
-# an XML declaration, comments, then <urlset> or <sitemapindex> (any namespace prefix)
+# the prolog (XML declaration, processing instructions such as a stylesheet, comments,
+# a DOCTYPE), then <urlset> or <sitemapindex> with any namespace prefix
 _SITEMAP_SIGNS = re.compile(
-    r"\A\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:[\w.-]+:)?(?:urlset|sitemapindex)\b",
-    re.S,
+    r"\A\ufeff?\s*(?:(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)\s*)*"
+    r"<(?:[\w.-]+:)?(?:urlset|sitemapindex)\b",
+    re.S | re.I,
 )
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def is_sitemap(body: bytes) -> bool:
+    """Whether a fetched body is an XML sitemap (or sitemap index), gzipped or not."""
+    head = _gunzip(body, 64 * 1024) if body.startswith(_GZIP_MAGIC) else body[: 64 * 1024]
+    return _SITEMAP_SIGNS.match(head.decode("utf-8", errors="replace")) is not None
+
+
+def _gunzip(body: bytes, limit: int) -> bytes:
+    """A gzipped body (a `sitemap.xml.gz`), at most `limit` bytes of it: a small file
+    must not unpack into gigabytes."""
+    import zlib
+
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, limit)
+    except zlib.error:
+        return body
 _HTML_SIGNS = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html|<head|<body)", re.I)
 _WIKI_SIGNS = re.compile(r"\[\[[^\]\n]+\]\]|\{\{[^}\n]+|^==+[^=\n]+==+\s*$|<ref[\s>]", re.M)
 _RST_SIGNS = re.compile(r"^\.\.\s+(?:_[^:\n]+:|[\w-]+::)|`[^`\n]+<[^>\n]+>`__?", re.M)
@@ -489,11 +509,14 @@ def links_in_page(
     """The links of a fetched page, resolved against where it was had (`page.url`),
     their origin `source` (the URL asked for). `kind` None: by content type, else by
     content."""
-    if len(page.body) > options.max_file_bytes:
-        yield InputProblem(source, f"too large to read: {len(page.body)} bytes")
+    body = page.body
+    if body.startswith(_GZIP_MAGIC):  # a gzipped sitemap: served as application/gzip
+        body = _gunzip(body, options.max_file_bytes + 1)
+    if len(body) > options.max_file_bytes:
+        yield InputProblem(source, f"too large to read: {len(body)} bytes")
         return
     media_type, charset = _parse_content_type(page.content_type)
-    text = _text_or_problem(source, page.body, charset)
+    text = _text_or_problem(source, body, charset)
     if isinstance(text, InputProblem):
         yield text
         return

@@ -2,25 +2,31 @@
 
 Breadth first from the input page: the links of each page are collected (their
 origin the page's URL), and those that stay inside the *scope* are crawled in turn,
-level by level, `crawl_concurrency` pages at a time (results kept in link order, so
-a crawl reports the same way twice). The scope is the input page's origin (scheme,
-host, port) and folder, after its redirects: from `https://docs.example/guide/` (or
+level by level, `crawl_concurrency` pages at a time and at most twice that many
+fetched ahead of their reading (results read in link order, so a crawl reports the
+same way twice). The scope is the input page's origin (scheme, host, port) and
+folder, after its redirects: from `https://docs.example/guide/` (or
 `…/guide/index.html`) everything under `/guide/`; from `https://docs.example/` the
-whole site. Only HTML pages are read for links; URLs that name a file of another
-kind (`.pdf`, `.png`, `.zip`, …) are not crawled, only checked. `max_depth` bounds
-the hops from the input page, `max_pages` the pages read.
+whole site. A page that redirects out of the scope, or to a page read already, is
+not read again. Only HTML pages and sitemaps are read for links; URLs that name a file
+of another kind (`.pdf`, `.png`, `.zip`, …) are not crawled, only checked (a
+sitemap's own entries are, whatever their names). `max_depth` bounds the hops from
+the input page, `max_pages` the pages read.
 
 A page that cannot be had is not an input problem (except the input page itself):
 its link, on the page that named it, is checked and reports it. `crawl` (the
-caller's) is asked last about each page to crawl; the run uses it to skip excluded
-URLs and to wait for the crawl's fetch of a page instead of fetching it twice.
+caller's) is asked about each page before it is crawled, and told of the input page
+once it is read; the run uses it to skip excluded and remapped URLs and to answer
+the links to a page from its read instead of fetching it twice.
 """
 
 from __future__ import annotations
 
+import itertools
 import posixpath
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from citecheck.links.collect import (
@@ -29,6 +35,7 @@ from citecheck.links.collect import (
     InputProblem,
     Page,
     is_html,
+    is_sitemap,
     links_in_page,
 )
 from citecheck.links.model import Link
@@ -57,41 +64,105 @@ def crawl_links(
     except Exception as error:  # the caller's fetcher: the input page is the input
         yield InputProblem(start, f"cannot fetch: {error}")
         return
+    if crawl is not None:
+        crawl(_page_key(start))  # read already: the links back to it wait for this read
     scope = _scope(first.url)
-    seen = {_page_key(start), _page_key(first.url)}
-    pages = 1
-    level: list[tuple[str, Page | None]] = [(start, first)]
-    depth = 0
+    seen = {_page_key(start), _page_key(first.url)}  # scheduled (or read) pages
+    read = {_page_key(first.url)}  # pages whose links were taken, by where they ended
+    crawler = _Crawler(options, scope, seen, crawl)
+    yield from crawler.links_of(start, first, 0)
+    level = crawler.take_following()
+    depth = 1
     workers = max(1, options.crawl_concurrency)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
         while level:
-            following: list[str] = []
-            for source, page in level:
-                if page is None or (depth and not is_html(page.content_type)):
-                    continue  # unreadable (its link reports it), or not a page
-                for item in links_in_page(source, page, options, "html" if depth else None):
-                    if isinstance(item, Link) and _wanted(item.url, depth, pages, options):
-                        key = _page_key(item.url)
-                        if key not in seen and _inside(key, scope):
-                            seen.add(key)
-                            if crawl is None or crawl(key):
-                                following.append(key)
-                                pages += 1
-                    yield item
+            for source, page in _fetched_in_order(pool, fetch_page, level, workers * 2):
+                if page is None or not _inside(_page_key(page.url), scope):
+                    continue  # unreadable (its link reports it), or redirected out of scope
+                final = _page_key(page.url)
+                if final in read:
+                    continue  # reached again through a redirect: its links are out already
+                read.add(final)
+                seen.add(final)
+                yield from crawler.links_of(source, page, depth)
+            level = crawler.take_following()
             depth += 1
-            # fetched together, read in order: the report does not depend on timing
-            level = list(zip(following, pool.map(_quietly(fetch_page), following), strict=True))
 
 
-def _wanted(url: str, depth: int, pages: int, options: CollectOptions) -> bool:
-    """Whether a link may lead to one more page: within the bounds, a web URL, and not
-    a file of a kind that is no page."""
-    if options.max_depth is not None and depth >= options.max_depth:
-        return False
-    if pages >= options.max_pages or not url.startswith(("http://", "https://")):
-        return False
-    extension = posixpath.splitext(urlsplit(url).path)[1].lower()
-    return extension not in NOT_PAGES
+class _Crawler:
+    """What the crawl has decided to read next, as the links of each page go by."""
+
+    def __init__(
+        self,
+        options: CollectOptions,
+        scope: tuple[str, str, str],
+        seen: set[str],
+        crawl: Callable[[str], bool] | None,
+    ) -> None:
+        self.options = options
+        self.scope = scope
+        self.seen = seen
+        self.crawl = crawl
+        self.pages = 1
+        self.following: list[str] = []
+
+    def links_of(self, source: str, page: Page, depth: int) -> Iterator[Link | InputProblem]:
+        """The page's links (an HTML page, or a sitemap; the input page: any kind), each
+        page in scope that one of them names put on the list for the next level."""
+        kind = None if depth == 0 else _readable_kind(page)
+        if depth and kind is None:
+            return  # a page of another kind: checked, not read
+        for item in links_in_page(source, page, self.options, kind):
+            if isinstance(item, Link) and self._wanted(item, depth):
+                key = _page_key(item.url)
+                if key not in self.seen and _inside(key, self.scope):
+                    self.seen.add(key)
+                    if self.crawl is None or self.crawl(key):
+                        self.following.append(key)
+                        self.pages += 1
+            yield item
+
+    def take_following(self) -> list[str]:
+        following, self.following = self.following, []
+        return following
+
+    def _wanted(self, link: Link, depth: int) -> bool:
+        """Whether a link may lead to one more page: within the bounds, a web URL, and
+        not a file of a kind that is no page (a sitemap's own entries may be sitemaps)."""
+        options = self.options
+        if options.max_depth is not None and depth >= options.max_depth:
+            return False
+        url = link.url
+        if self.pages >= options.max_pages or not url.startswith(("http://", "https://")):
+            return False
+        if link.element is not None and link.element.endswith("loc"):
+            return True
+        extension = posixpath.splitext(urlsplit(url).path)[1].lower()
+        return extension not in NOT_PAGES
+
+
+def _readable_kind(page: Page) -> str | None:
+    """How a crawled page is read for links: "html", "sitemap", or None (not read)."""
+    if is_html(page.content_type):
+        return "html"
+    return "sitemap" if is_sitemap(page.body) else None
+
+
+def _fetched_in_order(
+    pool: ThreadPoolExecutor, fetch_page: FetchPage, urls: list[str], window: int
+) -> Iterator[tuple[str, Page | None]]:
+    """(url, page or None) in the order of `urls`, at most `window` pages fetched ahead
+    of the one being read: a level of 10,000 pages never sits in memory at once."""
+    fetch = _quietly(fetch_page)
+    pending: deque[tuple[str, Future[Page | None]]] = deque()
+    queue = iter(urls)
+    for url in itertools.islice(queue, window):
+        pending.append((url, pool.submit(fetch, url)))
+    while pending:
+        url, future = pending.popleft()
+        for more in itertools.islice(queue, 1):
+            pending.append((more, pool.submit(fetch, more)))
+        yield url, future.result()
 
 
 def _quietly(fetch_page: FetchPage) -> Callable[[str], Page | None]:

@@ -13,6 +13,7 @@ not checked. GitHub's line anchors (`#L10`, `#L10-L20`) are accepted everywhere.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import threading
@@ -141,6 +142,18 @@ def remote_fragment_ok(body: bytes, content_type: str | None, fragment: str) -> 
         return True
     anchors = _anchors_of_text(text, kind)
     return anchors is None or fragment_in(fragment, anchors, kind)
+
+
+def anchors_page(body: bytes, content_type: str | None) -> bytes | None:
+    """An HTML page reduced to its anchors: a tiny HTML page defining just them, which
+    `remote_fragment_ok` reads as it reads the page (a crawl keeps thousands of these,
+    not the pages). None for a page of another kind."""
+    media_type = (content_type or "").partition(";")[0].strip().lower()
+    if media_type not in ("text/html", "application/xhtml+xml"):
+        return None
+    text = body.decode(_charset(content_type) or "utf-8", errors="replace")
+    ids = sorted(_html_anchors(text))
+    return "".join(f'<a id="{html.escape(anchor, quote=True)}"></a>' for anchor in ids).encode()
 
 
 def fragment_in(fragment: str, anchors: set[str], kind: str) -> bool:

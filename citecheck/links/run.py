@@ -25,7 +25,12 @@ from citecheck.fetch import FetchOptions
 from citecheck.links.cache import Answer, LinkCache
 from citecheck.links.collect import CollectOptions, Page, collect_links
 from citecheck.links.formats.report import DEFAULT_FAILING, LinksReport, Tally
-from citecheck.links.local import FragmentCache, check_local, remote_fragment_ok
+from citecheck.links.local import (
+    FragmentCache,
+    anchors_page,
+    check_local,
+    remote_fragment_ok,
+)
 from citecheck.links.model import Link, LinkResult
 from citecheck.links.policy import LinkPolicy
 from citecheck.links.spill import DEFAULT_BOUND, SpillList, SpillMap
@@ -82,6 +87,7 @@ class LinksOptions(msgspec.Struct, frozen=True, gc=False):
             "failing": sorted(status.value for status in self.failing),
             "sources": list(self.sources),
             "suggest": self.suggest,
+            "problems_kept": True,  # Store.PROBLEMS_KEPT: its failing links are kept
         }
 
     def network_options(self) -> RunOptions:
@@ -191,7 +197,7 @@ def dump_links(
     try:
         for item in collect_links(
             inputs, options.collect, fetch_page=fetch_page, stdin=stdin,
-            crawl=lambda url: policy.excluded(url) is None,
+            crawl=lambda url: _crawlable(url, policy),
         ):
             if not isinstance(item, Link):
                 yield InputFailure(item.source, item.message)
@@ -258,14 +264,15 @@ def _check(
     def fetch_page(url: str) -> Page:
         """An input given as a URL (or a page of its site): its page, for its links."""
         fetch = network.fetcher.fetch(url)
-        # kept without its body (a crawl may read thousands of pages); one key per thread
-        # and URL: a plain dict is safe
-        crawled[url] = msgspec.structs.replace(fetch, body=None)
+        # kept without its body (a crawl may read thousands of pages), or, when #fragments
+        # are looked for, with the page reduced to its anchors; one key per thread and
+        # URL: a plain dict is safe
+        crawled[url] = _without_page(fetch, options.collect.include_fragments)
         return _page_of(fetch)
 
     def crawl(url: str) -> bool:
         """Whether the crawl goes on to `url`; if it does, the link waits for it."""
-        if options.policy.excluded(url) is not None:
+        if not _crawlable(url, options.policy):
             return False
         awaiting.add(url)
         return True
@@ -357,6 +364,8 @@ def _check(
                             chunk = []
             if fragments:  # every link known: each URL goes one way, with its page or not
                 for key, wants_body in routed.items():
+                    if key in awaiting:
+                        continue  # answered by the crawl's read of the page
                     if wants_body:
                         with_body.append(key)
                         continue
@@ -393,12 +402,7 @@ def _check(
                 if url in routed:
                     cache.record(fetch)
                     answers[url] = Answer.of(fetch, False, shared)
-        for url in awaiting:  # the crawl is over: every page it was to fetch, it fetched
-            had = crawled.pop(url, None)
-            if had is not None and routed.get(url) is False:
-                cache.record(had)
-                answers[url] = Answer.of(had, False, shared)
-                count.done_one()
+        _answer_from_crawl(awaiting, crawled, routed, network, cache, answers, shared, count)
         unique_urls = len(distinct)
         distinct.close()
         routed.close()
@@ -427,6 +431,54 @@ def _check(
     return results, failures, tally
 
 
+def _answer_from_crawl(
+    awaiting: set[str],
+    crawled: dict[str, Fetch],
+    routed: SpillMap[bool],
+    network: Network,
+    cache: LinkCache,
+    answers: SpillMap[Answer],
+    shared: dict[str, str],
+    count: _Progress,
+) -> None:
+    """The crawl is over: each page it read answers the links to it (with its anchors
+    when one wants them); one it was to read and did not (an interrupted crawl) is
+    fetched now, so no linked page goes unanswered."""
+    missing: list[str] = []
+    for url in awaiting:
+        wants_body = routed.get(url)
+        if wants_body is None:
+            continue  # not linked as such (remapped, excluded): nothing to answer
+        had = crawled.pop(url, None)
+        if had is None:
+            missing.append(url)
+            continue
+        cache.record(had)
+        answers[url] = Answer.of(had, wants_body, shared)
+        count.done_one()
+    if missing:
+        for fetch in network.fetcher.fetch_many(missing, need_body=True):
+            cache.record(fetch)
+            answers[fetch.url] = Answer.of(fetch, bool(routed.get(fetch.url)), shared)
+            count.done_one()
+
+
+def _crawlable(url: str, policy: LinkPolicy) -> bool:
+    """Whether the crawl may read `url`: not excluded, and not rewritten by --remap (its
+    link is checked where the rule sends it, and that page is not this one)."""
+    if policy.excluded(url) is not None:
+        return False
+    return not policy.remaps or policy.remapped(url) == url
+
+
+def _without_page(fetch: Fetch, keep_anchors: bool) -> Fetch:
+    """A crawled page's fetch as kept until its links are answered: no body, or with
+    #fragments looked for, only the page's anchors (as a tiny HTML page)."""
+    body = anchors_page(fetch.body, fetch.content_type) if keep_anchors and fetch.body else None
+    content_type = "text/html; charset=utf-8" if body is not None else fetch.content_type
+    return msgspec.structs.replace(fetch, body=body, content_type=content_type)
+
+
 def _page_of(fetch: Fetch) -> Page:
     """A fetched page for its links; InputError when it could not be had."""
     if not fetch.status.is_success() or fetch.body is None:
@@ -443,6 +495,10 @@ def _remapped(link: Link, policy: LinkPolicy) -> tuple[Link, str | None]:
     return Link(url, link.origin, link.written, link.text, link.element), policy.excluded(url)
 
 
+def _is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
+
+
 def _failed_last_time(cache: LinkCache, options: LinksOptions, bound: int) -> set[str]:
     """What failed in the previous run over these inputs, fetched again first, while
     the documents are read: on a warm CI run these are most of the fetches, and their
@@ -453,6 +509,8 @@ def _failed_last_time(cache: LinkCache, options: LinksOptions, bound: int) -> se
     sources = options.sources
     if not sources or "-" in sources:
         return set()
+    if options.collect.recursive and any(_is_url(source) for source in sources):
+        return set()  # a crawl reads its failing pages anyway: not asked twice
     return {
         url for url in cache.failed_last_time(sources, bound)
         if options.policy.excluded(url) is None

@@ -41,6 +41,9 @@ from citecheck.store.tables import (
     is_current,
 )
 
+# In a links run's options: its failing links are in link_problems (see new_link_failures).
+PROBLEMS_KEPT = "problems_kept"
+
 # Run history and reports are read on first use, not with the store: a `links` run
 # only appends fetches and reads fresh ones.
 if TYPE_CHECKING:
@@ -399,7 +402,8 @@ class Store:
 
     def record_link_problems(self, run_id: int, problems: Iterable[tuple[str, str]]) -> None:
         """A links run's failing and warning links as (URL, status), in batches; a URL
-        met twice keeps its last status."""
+        met twice keeps its last status. The run's options say PROBLEMS_KEPT: a run
+        without it predates the table, and has no rows in it whatever it found."""
         batch: list[tuple[int, str, str]] = []
         with self._guard("record the run's failing links"), self._writing():
             for url, status in problems:
@@ -427,6 +431,12 @@ class Store:
         if previous is None:
             return len(failing_now)
         with self._guard("read the previous run's failing links"):
+            (options,) = self.conn.execute(
+                f"select options from {RUNS} where id = ?", [previous]
+            ).fetchone()
+            if not json.loads(options or "{}").get(PROBLEMS_KEPT):
+                # a run from before link_problems (m006): compared by its fetches, as then
+                return len(self.compare_runs(previous, run_id).new_problems)
             before = dict(self.conn.execute(
                 f"select url, status from {LINK_PROBLEMS} where run_id = ?", [previous]
             ).fetchall())
