@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import gzip
 import itertools
-import shutil
 import socket
 import ssl
-import subprocess
 import time
 import zlib
 from collections.abc import Iterator
@@ -561,24 +559,6 @@ def test_client_variable_moves_live_fetching_to_aiohttp(monkeypatch: pytest.Monk
         assert [f.status for f in fetcher.fetch_many([f"{site}/p"])] == [LinkStatus.OK]
     # WARC recording and replay go through requests, whatever the variable says
     assert Fetcher(FAST, session_factory=lambda: None).engine == "sync"  # type: ignore[arg-type,return-value]
-
-
-@pytest.fixture(scope="module")
-def self_signed(tmp_path_factory: pytest.TempPathFactory) -> ssl.SSLContext:
-    """A server-side TLS context with a certificate for 127.0.0.1 that no one signed."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
-    folder = tmp_path_factory.mktemp("tls")
-    key, cert = folder / "key.pem", folder / "cert.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    return context
 
 
 def test_an_unverifiable_certificate_is_a_tls_error(

@@ -658,3 +658,25 @@ def test_fail_on_new_after_a_run_from_before_link_problems_compares_fetches(
         conn.execute("update runs set options = ?", [json.dumps(old)])
     code, out, _ = links(docs, *args)
     assert (code, json.loads(out)["summary"]["new_failures"]) == (0, 0)
+
+
+def test_a_success_seen_with_insecure_is_no_answer_for_a_run_that_checks_certificates(
+    tmp_path: Path, self_signed: Any
+) -> None:
+    with serve({"/": Route(200, body=b"ok")}, tls=self_signed) as site:
+        page = tmp_path / "p.md"
+        page.write_text(f"[a]({site}/)\n")
+        db = tmp_path / "tls.db"
+        code, out, _ = links(tmp_path, page, *FAST, "--db", db, "--format", "json", "-k")
+        assert code == 0 and json.loads(out)["links"][0]["status"] == "ok"
+        code, out, _ = links(tmp_path, page, *FAST, "--db", db, "--format", "json")
+        link = json.loads(out)["links"][0]
+        assert (link["status"], link["from_cache"]) == ("unreachable", False)
+        assert link["error"].startswith("TLS error")
+
+
+def test_files_from_reads_a_list_that_starts_with_a_bom(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# A\n")
+    (tmp_path / "list.txt").write_bytes("\ufeffa.md\r\n".encode())
+    code, _, err = links(tmp_path, "--files-from", "list.txt", "--no-cache")
+    assert code == 0, err

@@ -227,3 +227,43 @@ def test_a_level_is_fetched_a_window_ahead_of_its_reading() -> None:
             with lock:
                 assert len(started) - read <= 8  # never more than the window ahead
     assert read == 40
+
+
+def test_fragments_of_a_crawled_markdown_page_are_checked(tmp_path: Path) -> None:
+    routes: dict[str, Any] = {
+        "/d/": html("notes.md#intro", "notes.md#missing"),
+        "/d/notes.md": Route(200, body=b"# Intro\n\nText.\n",
+                             headers={"Content-Type": "text/markdown"}),
+    }
+    with serve(routes) as base:
+        code, out, _ = links(tmp_path, f"{base}/d/#top", "--recursive", *FAST,
+                             "--include-fragments")
+        found = {link["url"].removeprefix(base): link["status"]
+                 for link in json.loads(out)["links"]}
+        hits = {page: base.hits(page) for page in ("/d/", "/d/notes.md")}
+    assert found == {"/d/notes.md#intro": "ok", "/d/notes.md#missing": "broken"}
+    assert code == 1 and hits == {"/d/": 1, "/d/notes.md": 1}
+
+
+def test_images_of_a_sitemap_are_checked_not_crawled(tmp_path: Path) -> None:
+    where: dict[str, str] = {}
+
+    def sitemap(request: object) -> Route:
+        base = where["base"]
+        images = "".join(f"<image:image><image:loc>{base}/img/{i}</image:loc></image:image>"
+                         for i in range(3))
+        body = (f"<urlset xmlns='urn:x' xmlns:image='urn:i'><url><loc>{base}/p.html</loc>"
+                f"{images}</url></urlset>")
+        return Route(200, body=body.encode(), headers={"Content-Type": "application/xml"})
+
+    routes: dict[str, Any] = {"/sitemap.xml": sitemap, "/p.html": html("gone"),
+                              "/img/0": Route(200), "/img/1": Route(200), "/img/2": Route(200)}
+    with serve(routes) as base:
+        where["base"] = base
+        code, out, _ = links(tmp_path, f"{base}/sitemap.xml", "--recursive", *FAST,
+                             "--max-pages", "2")
+        found = {link["url"].removeprefix(base): link["status"]
+                 for link in json.loads(out)["links"]}
+    assert found["/gone"] == "broken"  # p.html was read: the images took no page
+    assert [found[f"/img/{i}"] for i in range(3)] == ["ok", "ok", "ok"]
+    assert code == 1

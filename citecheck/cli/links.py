@@ -342,11 +342,12 @@ def read_files_from(source: str | None, inputs: tuple[str, ...]) -> tuple[str, .
         if source == "-" and "-" in inputs:
             raise UsageError("--files-from - and the input - both want stdin")
         try:
-            text = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8")
+            # utf-8-sig: a list written by Windows PowerShell starts with a BOM
+            text = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or error
             raise UsageError(f"cannot read --files-from {source}: {reason}") from None
-        listed = [line.strip() for line in text.splitlines()]
+        listed = [line.strip() for line in text.removeprefix("\ufeff").splitlines()]
         listed = [line for line in listed if line and not line.startswith("#")]
     if not inputs and not listed and source is None:
         raise UsageError("no inputs: name files, folders, globs or URLs, or --files-from")

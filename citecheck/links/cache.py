@@ -92,6 +92,11 @@ def _reaches_private(url: str, final_url: str | None, redirects: tuple[Redirect,
     return any(_private_host(host_key(hop.url)) for hop in redirects)
 
 
+def _uses_https(url: str, final_url: str | None, redirects: tuple[Redirect, ...]) -> bool:
+    urls = [url, *(hop.url for hop in redirects)] + ([final_url] if final_url else [])
+    return any(hop.lower().startswith("https:") for hop in urls)
+
+
 @functools.lru_cache(maxsize=1024)
 def _private_host(host: str) -> bool:  # hosts recur across thousands of links
     return is_private_host(host, resolve=False)
@@ -128,6 +133,7 @@ class LinkCache:
         max_age: timedelta,
         *,
         allow_private: bool = False,
+        distrust_https: bool = False,
     ) -> None:
         self.store = store
         self.run_id = run_id
@@ -135,8 +141,17 @@ class LinkCache:
         # a run that refuses private addresses takes no answer from the store that one
         # made with --allow-private to a private address (the fetch would be refused)
         self.allow_private = allow_private
+        # a run that checks certificates, when a run with --insecure may have left https
+        # successes that accepted any certificate: none of those reused
+        self.distrust_https = distrust_https
         self._pending: list[Fetch] = []
         self._last_flush = time.monotonic()
+
+    def _trusted(self, url: str, final_url: str | None, redirects: tuple[Redirect, ...]) -> bool:
+        """Whether this run may take a cached success of `url` (with where it went)."""
+        if not self.allow_private and _reaches_private(url, final_url, redirects):
+            return False
+        return not self.distrust_https or not _uses_https(url, final_url, redirects)
 
     def _reads(self) -> bool:
         return self.store is not None and self.max_age > timedelta(0)
@@ -146,9 +161,9 @@ class LinkCache:
         if self.store is None or not self._reads():
             return None
         fetch = self.store.fresh_fetch(url, self.max_age, need_body=True)
-        if fetch is None or self.allow_private:
+        if fetch is None or self._trusted(url, fetch.final_url, fetch.redirects):
             return fetch
-        return None if _reaches_private(url, fetch.final_url, fetch.redirects) else fetch
+        return None
 
     def lookup(self, urls: Sequence[str], shared: dict[str, str]) -> Lookup:
         """What the store knows of each URL: the answer of a fresh success (no body),
@@ -162,7 +177,7 @@ class LinkCache:
                 failed.add(url)
                 continue
             answer = Answer.cached(row, shared)
-            if self.allow_private or not _reaches_private(url, answer.final_url, answer.redirects):
+            if self._trusted(url, answer.final_url, answer.redirects):
                 answers[url] = answer
         return Lookup(answers, failed)
 

@@ -168,8 +168,10 @@ def detect_link_kind(path: str, text: str) -> str:
 
 # the prolog (XML declaration, processing instructions such as a stylesheet, comments,
 # a DOCTYPE), then <urlset> or <sitemapindex> with any namespace prefix
+# (each item ends at its first closing mark, and is taken whole: a text of many "<?"
+# or "<!--" without the root after them fails in linear time, never by backtracking)
 _SITEMAP_SIGNS = re.compile(
-    r"\A\ufeff?\s*(?:(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)\s*)*"
+    r"\A\ufeff?\s*(?:(?:<\?(?:(?!\?>).)*+\?>|<!--(?:(?!-->).)*+-->|<!DOCTYPE[^>]*+>)\s*)*+"
     r"<(?:[\w.-]+:)?(?:urlset|sitemapindex)\b",
     re.S | re.I,
 )

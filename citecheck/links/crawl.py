@@ -135,8 +135,10 @@ class _Crawler:
         url = link.url
         if self.pages >= options.max_pages or not url.startswith(("http://", "https://")):
             return False
-        if link.element is not None and link.element.endswith("loc"):
-            return True
+        if link.element == "loc":
+            return True  # a page or a sitemap, whatever its name says
+        if link.element is not None and link.element.endswith(":loc"):
+            return False  # an image's or a video's: checked, never a page
         extension = posixpath.splitext(urlsplit(url).path)[1].lower()
         return extension not in NOT_PAGES
 

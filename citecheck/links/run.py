@@ -87,6 +87,7 @@ class LinksOptions(msgspec.Struct, frozen=True, gc=False):
             "failing": sorted(status.value for status in self.failing),
             "sources": list(self.sources),
             "suggest": self.suggest,
+            "insecure": fetch.insecure,
             "problems_kept": True,  # Store.PROBLEMS_KEPT: its failing links are kept
         }
 
@@ -140,8 +141,13 @@ def run_links(
     try:
         run_id = store.start_run("links", options.describe()) if store is not None else None
         network = Network(options.network_options())
+        distrust_https = (
+            store is not None and not options.fetch.insecure
+            and store.insecure_run_within(options.max_age)
+        )
         cache = LinkCache(
-            store, run_id, options.max_age, allow_private=options.fetch.allow_private
+            store, run_id, options.max_age, allow_private=options.fetch.allow_private,
+            distrust_https=distrust_https,
         )
         status = "interrupted"
         archives: dict[str, Capture] | None = None
@@ -256,18 +262,23 @@ def _check(
     """Collect, look up and fetch at once: the links are collected (and looked up in
     the cache a chunk at a time) while the first uncached ones are being fetched."""
 
-    # --recursive: the pages the crawl fetched (in its threads), and the pages whose links
-    # wait for that fetch instead of being fetched again (`crawl` runs in this thread)
+    # --recursive: the pages the crawl fetched (in its threads), kept without their bodies
+    # (a crawl may read thousands), and with --include-fragments as the #fragment check
+    # reads them; the pages whose links wait for that fetch instead of being fetched
+    # again (`crawl` runs in this thread). One key per thread and URL: plain dicts do.
     crawled: dict[str, Fetch] = {}
+    for_fragments: dict[str, Fetch] = {}
     awaiting: set[str] = set()
 
     def fetch_page(url: str) -> Page:
         """An input given as a URL (or a page of its site): its page, for its links."""
         fetch = network.fetcher.fetch(url)
-        # kept without its body (a crawl may read thousands of pages), or, when #fragments
-        # are looked for, with the page reduced to its anchors; one key per thread and
-        # URL: a plain dict is safe
-        crawled[url] = _without_page(fetch, options.collect.include_fragments)
+        key = fetch_key(url)
+        crawled[key] = msgspec.structs.replace(fetch, body=None)
+        if options.collect.include_fragments:
+            readable = _as_fragments_read_it(fetch)
+            if readable is not None:
+                for_fragments[key] = readable
         return _page_of(fetch)
 
     def crawl(url: str) -> bool:
@@ -402,7 +413,9 @@ def _check(
                 if url in routed:
                     cache.record(fetch)
                     answers[url] = Answer.of(fetch, False, shared)
-        _answer_from_crawl(awaiting, crawled, routed, network, cache, answers, shared, count)
+        _answer_from_crawl(
+            awaiting, (crawled, for_fragments), routed, network, cache, answers, shared, count
+        )
         unique_urls = len(distinct)
         distinct.close()
         routed.close()
@@ -433,7 +446,7 @@ def _check(
 
 def _answer_from_crawl(
     awaiting: set[str],
-    crawled: dict[str, Fetch],
+    kept: tuple[dict[str, Fetch], dict[str, Fetch]],
     routed: SpillMap[bool],
     network: Network,
     cache: LinkCache,
@@ -444,6 +457,7 @@ def _answer_from_crawl(
     """The crawl is over: each page it read answers the links to it (with its anchors
     when one wants them); one it was to read and did not (an interrupted crawl) is
     fetched now, so no linked page goes unanswered."""
+    crawled, for_fragments = kept
     missing: list[str] = []
     for url in awaiting:
         wants_body = routed.get(url)
@@ -454,7 +468,8 @@ def _answer_from_crawl(
             missing.append(url)
             continue
         cache.record(had)
-        answers[url] = Answer.of(had, wants_body, shared)
+        read = for_fragments.pop(url, None) if wants_body else None
+        answers[url] = Answer.of(read or had, wants_body, shared)
         count.done_one()
     if missing:
         for fetch in network.fetcher.fetch_many(missing, need_body=True):
@@ -471,12 +486,19 @@ def _crawlable(url: str, policy: LinkPolicy) -> bool:
     return not policy.remaps or policy.remapped(url) == url
 
 
-def _without_page(fetch: Fetch, keep_anchors: bool) -> Fetch:
-    """A crawled page's fetch as kept until its links are answered: no body, or with
-    #fragments looked for, only the page's anchors (as a tiny HTML page)."""
-    body = anchors_page(fetch.body, fetch.content_type) if keep_anchors and fetch.body else None
-    content_type = "text/html; charset=utf-8" if body is not None else fetch.content_type
-    return msgspec.structs.replace(fetch, body=body, content_type=content_type)
+def _as_fragments_read_it(fetch: Fetch) -> Fetch | None:
+    """A crawled page as the #fragment check reads it: an HTML page reduced to its
+    anchors, a Markdown page (or one of no stated type) whole; None for a page whose
+    anchors cannot be known (its #fragments pass, as they would fetched again)."""
+    if fetch.body is None:
+        return None
+    anchors = anchors_page(fetch.body, fetch.content_type)
+    if anchors is not None:
+        return msgspec.structs.replace(
+            fetch, body=anchors, content_type="text/html; charset=utf-8"
+        )
+    media_type = (fetch.content_type or "").partition(";")[0].strip().lower()
+    return fetch if media_type in ("", "text/markdown", "text/x-markdown") else None
 
 
 def _page_of(fetch: Fetch) -> Page:

@@ -421,6 +421,18 @@ class Store:
                 batch,
             )
 
+    def insecure_run_within(self, max_age: timedelta) -> bool:
+        """Whether a links run with --insecure started within `max_age`: its https
+        successes (any certificate accepted) are then no answer for a run without it."""
+        since = (datetime.now(UTC) - max_age).isoformat(timespec="seconds")
+        with self._guard("read runs"):
+            row = self.conn.execute(
+                f"select 1 from {RUNS} where command = 'links' and started_at >= ?"
+                " and json_extract(options, '$.insecure') = 1 limit 1",
+                [since],
+            ).fetchone()
+        return row is not None
+
     def new_link_failures(
         self, run_id: int, sources: Sequence[str], failing_now: dict[str, str],
         failing: AbstractSet[str],
