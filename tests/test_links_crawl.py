@@ -59,11 +59,12 @@ def test_a_site_is_crawled_in_scope_each_page_read_once(tmp_path: Path, site: Se
     assert outcome[("/docs/c.pdf", "/docs")] == "ok"
     assert outcome[("/outside.html", "/docs")] == "ok"
     assert outcome[("/docs/skipped.html", "/docs")] == "excluded"
+    assert outcome[("/docs/", "/docs/a.html")] == "ok"  # answered by the input page's read
     # every page read once, and its link answered by that read, not asked again
     for page in ("/docs/a.html", "/docs/sub/b.html", "/docs/deep.html"):
         assert site.hits(page) == 1, page
-    # the input page: read once (after /docs's redirect), checked once as a.html's "./"
-    assert site.hits("/docs") == 1 and site.hits("/docs/") == 2
+    # the input page: read once (after /docs's redirect), which answers a.html's "./"
+    assert site.hits("/docs") == 1 and site.hits("/docs/") == 1
     assert site.hits("/docs/c.pdf") == 1  # checked, not read for links
     assert site.hits("/docs/missing.html") == 1  # its failed read is its link's answer
     assert site.hits("/never.html") == 0  # outside the folder, or excluded: not crawled
@@ -267,3 +268,25 @@ def test_images_of_a_sitemap_are_checked_not_crawled(tmp_path: Path) -> None:
     assert found["/gone"] == "broken"  # p.html was read: the images took no page
     assert [found[f"/img/{i}"] for i in range(3)] == ["ok", "ok", "ok"]
     assert code == 1
+
+
+def test_a_redirect_into_an_excluded_page_is_not_read(tmp_path: Path) -> None:
+    routes: dict[str, Any] = {
+        "/d/": html("go", "moved"),
+        "/d/go": Route(302, headers={"Location": "/d/private/index.html"}),
+        "/d/private/index.html": html("secret.html"),
+        "/d/moved": Route(301, headers={"Location": "/d/new.html"}),
+        "/d/new.html": html("./", "new.html"),
+    }
+    with serve(routes) as base:
+        code, out, _ = links(tmp_path, f"{base}/d/", "--recursive", *FAST,
+                             "--exclude", "private")
+        found = {(link["url"].removeprefix(base), link["origin"]["path"].removeprefix(base)):
+                 link["status"] for link in json.loads(out)["links"]}
+        hits = {page: base.hits(page) for page in ("/d/private/index.html", "/d/new.html")}
+    assert ("/d/private/secret.html", "/d/go") not in found  # the page behind it: not read
+    assert found[("/d/go", "/d/")] == "redirected"
+    # a page reached through a redirect answers the links to it as well
+    assert found[("/d/new.html", "/d/moved")] == "ok"
+    assert hits == {"/d/private/index.html": 1, "/d/new.html": 1}
+    assert code == 0

@@ -7,11 +7,11 @@ fetched ahead of their reading (results read in link order, so a crawl reports t
 same way twice). The scope is the input page's origin (scheme, host, port) and
 folder, after its redirects: from `https://docs.example/guide/` (or
 `…/guide/index.html`) everything under `/guide/`; from `https://docs.example/` the
-whole site. A page that redirects out of the scope, or to a page read already, is
-not read again. Only HTML pages and sitemaps are read for links; URLs that name a file
-of another kind (`.pdf`, `.png`, `.zip`, …) are not crawled, only checked (a
-sitemap's own entries are, whatever their names). `max_depth` bounds the hops from
-the input page, `max_pages` the pages read.
+whole site. A page that redirects out of the scope, to a page read already, or to
+one `crawl` refuses (excluded), is not read. Only HTML pages and sitemaps are read
+for links; URLs that name a file of another kind (`.pdf`, `.png`, `.zip`, …) are not
+crawled, only checked (a sitemap's own entries are, whatever their names).
+`max_depth` bounds the hops from the input page, `max_pages` the pages read.
 
 A page that cannot be had is not an input problem (except the input page itself):
 its link, on the page that named it, is checked and reports it. `crawl` (the
@@ -64,8 +64,9 @@ def crawl_links(
     except Exception as error:  # the caller's fetcher: the input page is the input
         yield InputProblem(start, f"cannot fetch: {error}")
         return
-    if crawl is not None:
-        crawl(_page_key(start))  # read already: the links back to it wait for this read
+    if crawl is not None:  # read already: the links back to it wait for this read
+        for key in dict.fromkeys((_page_key(start), _page_key(first.url))):
+            crawl(key)
     scope = _scope(first.url)
     seen = {_page_key(start), _page_key(first.url)}  # scheduled (or read) pages
     read = {_page_key(first.url)}  # pages whose links were taken, by where they ended
@@ -82,8 +83,11 @@ def crawl_links(
                 final = _page_key(page.url)
                 if final in read:
                     continue  # reached again through a redirect: its links are out already
+                if final not in seen:  # redirected to a page no link named (yet)
+                    seen.add(final)
+                    if crawl is not None and not crawl(final):
+                        continue  # excluded, or rewritten: checked, not read
                 read.add(final)
-                seen.add(final)
                 yield from crawler.links_of(source, page, depth)
             level = crawler.take_following()
             depth += 1

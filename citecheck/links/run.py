@@ -273,12 +273,12 @@ def _check(
     def fetch_page(url: str) -> Page:
         """An input given as a URL (or a page of its site): its page, for its links."""
         fetch = network.fetcher.fetch(url)
-        key = fetch_key(url)
-        crawled[key] = msgspec.structs.replace(fetch, body=None)
-        if options.collect.include_fragments:
-            readable = _as_fragments_read_it(fetch)
-            if readable is not None:
-                for_fragments[key] = readable
+        for key, answer in _answers_of_read(url, fetch):
+            crawled[key] = msgspec.structs.replace(answer, body=None)
+            if options.collect.include_fragments:
+                readable = _as_fragments_read_it(answer)
+                if readable is not None:
+                    for_fragments[key] = readable
         return _page_of(fetch)
 
     def crawl(url: str) -> bool:
@@ -484,6 +484,17 @@ def _crawlable(url: str, policy: LinkPolicy) -> bool:
     if policy.excluded(url) is not None:
         return False
     return not policy.remaps or policy.remapped(url) == url
+
+
+def _answers_of_read(url: str, fetch: Fetch) -> Iterator[tuple[str, Fetch]]:
+    """The links a crawled page's read answers: its own, and, when it was redirected
+    to a page that answered, a link to that page as well (no redirects of its own)."""
+    yield fetch_key(url), fetch
+    final = fetch.final_url
+    if fetch.redirects and final and fetch.status in (LinkStatus.OK, LinkStatus.REDIRECTED):
+        yield fetch_key(final), msgspec.structs.replace(
+            fetch, url=final, status=LinkStatus.OK, final_url=final, redirects=()
+        )
 
 
 def _as_fragments_read_it(fetch: Fetch) -> Fetch | None:
