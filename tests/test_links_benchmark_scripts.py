@@ -41,3 +41,14 @@ def test_bare_clients_benchmark_runs_both_clients() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "| aiohttp |" in done.stdout and "| pyreqwest |" in done.stdout
+
+
+def test_crawl_benchmark_crawls_the_site_and_finds_every_broken_link() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "crawl_vs_linkinator.py"), "--only", "citecheck",
+         "--pages", "40", "--latency", "0", "--rounds", "1"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:] + done.stdout[-2000:]
+    assert "| citecheck |" in done.stdout
+    assert "runs that did not find exactly the broken links: 0" in done.stdout

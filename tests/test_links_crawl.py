@@ -205,6 +205,7 @@ def test_a_sitemap_index_is_followed_to_its_sitemaps_even_gzipped(tmp_path: Path
 def test_a_level_is_fetched_a_window_ahead_of_its_reading() -> None:
     import threading
     import time as clock
+    from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
     from citecheck.links.collect import Page
@@ -219,11 +220,15 @@ def test_a_level_is_fetched_a_window_ahead_of_its_reading() -> None:
         return Page(url, b"")
 
     urls = [f"https://docs.example/{i}" for i in range(40)]
+    todo = deque((url, 1) for url in urls[:20])
     read = 0
     with ThreadPoolExecutor(max_workers=4) as pool:
-        for url, page in _fetched_in_order(pool, fetch, urls, window=8):
+        for url, depth, page in _fetched_in_order(pool, fetch, todo, window=8):
             assert page is not None and url == urls[read]  # in order
+            assert depth == (1 if read < 20 else 2)
             read += 1
+            if read == 20:  # the last page of the first level names the next twenty
+                todo.extend((more, 2) for more in urls[20:])
             clock.sleep(0.002)
             with lock:
                 assert len(started) - read <= 8  # never more than the window ahead

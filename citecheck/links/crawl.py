@@ -22,7 +22,6 @@ the links to a page from its read instead of fetching it twice.
 
 from __future__ import annotations
 
-import itertools
 import posixpath
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -72,25 +71,24 @@ def crawl_links(
     read = {_page_key(first.url)}  # pages whose links were taken, by where they ended
     crawler = _Crawler(options, scope, seen, crawl)
     yield from crawler.links_of(start, first, 0)
-    level = crawler.take_following()
-    depth = 1
+    # one queue, first in first out: breadth first, and the next level's pages fetched
+    # while this level's last ones are read (no wait for a level's slowest page)
+    todo: deque[tuple[str, int]] = deque((url, 1) for url in crawler.take_following())
     workers = max(1, options.crawl_concurrency)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
-        while level:
-            for source, page in _fetched_in_order(pool, fetch_page, level, workers * 2):
-                if page is None or not _inside(_page_key(page.url), scope):
-                    continue  # unreadable (its link reports it), or redirected out of scope
-                final = _page_key(page.url)
-                if final in read:
-                    continue  # reached again through a redirect: its links are out already
-                if final not in seen:  # redirected to a page no link named (yet)
-                    seen.add(final)
-                    if crawl is not None and not crawl(final):
-                        continue  # excluded, or rewritten: checked, not read
-                read.add(final)
-                yield from crawler.links_of(source, page, depth)
-            level = crawler.take_following()
-            depth += 1
+        for source, depth, page in _fetched_in_order(pool, fetch_page, todo, workers * 2):
+            if page is None or not _inside(_page_key(page.url), scope):
+                continue  # unreadable (its link reports it), or redirected out of scope
+            final = _page_key(page.url)
+            if final in read:
+                continue  # reached again through a redirect: its links are out already
+            if final not in seen:  # redirected to a page no link named (yet)
+                seen.add(final)
+                if crawl is not None and not crawl(final):
+                    continue  # excluded, or rewritten: checked, not read
+            read.add(final)
+            yield from crawler.links_of(source, page, depth)
+            todo.extend((url, depth + 1) for url in crawler.take_following())
 
 
 class _Crawler:
@@ -155,20 +153,29 @@ def _readable_kind(page: Page) -> str | None:
 
 
 def _fetched_in_order(
-    pool: ThreadPoolExecutor, fetch_page: FetchPage, urls: list[str], window: int
-) -> Iterator[tuple[str, Page | None]]:
-    """(url, page or None) in the order of `urls`, at most `window` pages fetched ahead
-    of the one being read: a level of 10,000 pages never sits in memory at once."""
+    pool: ThreadPoolExecutor,
+    fetch_page: FetchPage,
+    todo: deque[tuple[str, int]],
+    window: int,
+) -> Iterator[tuple[str, int, Page | None]]:
+    """(url, depth, page or None) for each (url, depth) of `todo`, in its order, the
+    caller adding to `todo` as it reads; at most `window` pages fetched ahead of the
+    one being read: a site of 10,000 pages never sits in memory at once."""
     fetch = _quietly(fetch_page)
-    pending: deque[tuple[str, Future[Page | None]]] = deque()
-    queue = iter(urls)
-    for url in itertools.islice(queue, window):
-        pending.append((url, pool.submit(fetch, url)))
-    while pending:
-        url, future = pending.popleft()
-        for more in itertools.islice(queue, 1):
-            pending.append((more, pool.submit(fetch, more)))
-        yield url, future.result()
+    pending: deque[tuple[str, int, Future[Page | None]]] = deque()
+
+    def top_up() -> None:
+        while todo and len(pending) < window:
+            url, depth = todo.popleft()
+            pending.append((url, depth, pool.submit(fetch, url)))
+
+    while True:
+        top_up()  # with what the reading of the last page added
+        if not pending:
+            return
+        url, depth, future = pending.popleft()
+        top_up()
+        yield url, depth, future.result()
 
 
 def _quietly(fetch_page: FetchPage) -> Callable[[str], Page | None]:
