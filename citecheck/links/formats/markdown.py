@@ -7,7 +7,13 @@ import itertools
 from collections.abc import Iterable
 
 from citecheck.links.formats.human import summary_line, verdict_line
-from citecheck.links.formats.report import LinksReport, detail, location, shown_url
+from citecheck.links.formats.report import (
+    LinksReport,
+    archived_copy,
+    detail,
+    location,
+    shown_url,
+)
 from citecheck.links.model import LinkResult
 
 MAX_FOLDED_ROWS = 1000  # GitHub keeps 1 MiB of job summary per step
@@ -42,12 +48,11 @@ def _table(
 
 def _copy_cell(report: LinksReport, result: LinkResult) -> str:
     """A link to the archived copy, named by its capture date."""
-    capture = report.archive_of(result)
-    if capture is None or not capture.url:
+    copy = archived_copy(report, result)
+    if copy is None:
         return ""
-    when = capture.timestamp or ""
-    name = f"{when[:4]}-{when[4:6]}-{when[6:8]}" if len(when) >= 8 else "archived"
-    return f"[{name}](<{cell(capture.url)}>)"
+    url, day = copy
+    return f"[{day or 'archived'}](<{cell(url)}>)"
 
 
 def _folded(title: str, body: list[str]) -> list[str]:

@@ -237,14 +237,23 @@ def shown_url(result: LinkResult) -> str:
     return link.written if link.is_local and link.written else link.url
 
 
-def archived_note(report: LinksReport, result: LinkResult) -> str:
-    """'archived copy: <playback URL> (2019-08-01)', or "" when --suggest found none."""
+def archived_copy(report: LinksReport, result: LinkResult) -> tuple[str, str | None] | None:
+    """The archived copy --suggest found for the link: (playback URL, capture day as
+    2019-08-01, if the capture says), or None."""
     capture = report.archive_of(result)
     if capture is None or not capture.url:
-        return ""
+        return None
     when = capture.timestamp or ""
-    day = f" ({when[:4]}-{when[4:6]}-{when[6:8]})" if len(when) >= 8 else ""
-    return f"archived copy: {capture.url}{day}"
+    return capture.url, f"{when[:4]}-{when[4:6]}-{when[6:8]}" if len(when) >= 8 else None
+
+
+def archived_note(report: LinksReport, result: LinkResult) -> str:
+    """'archived copy: <playback URL> (2019-08-01)', or "" when --suggest found none."""
+    copy = archived_copy(report, result)
+    if copy is None:
+        return ""
+    url, day = copy
+    return f"archived copy: {url}" + (f" ({day})" if day else "")
 
 
 def detail(result: LinkResult) -> str:
