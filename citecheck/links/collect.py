@@ -491,16 +491,22 @@ def _stdin_links(stream: IO[str], options: CollectOptions) -> Iterator[Link | In
     yield from _links_of(kind, text, "-", resolve)
 
 
+def fetch_input_page(page_url: str, fetch_page: FetchPage | None) -> Page | InputProblem:
+    """A URL input's page, or why it could not be had (an input problem)."""
+    if fetch_page is None:
+        return InputProblem(page_url, "URL inputs need a fetcher (none was given)")
+    try:
+        return fetch_page(page_url)
+    except Exception as error:  # the caller's fetcher: any failure is this input's problem
+        return InputProblem(page_url, f"cannot fetch: {error}")
+
+
 def _page_links(
     page_url: str, options: CollectOptions, fetch_page: FetchPage | None
 ) -> Iterator[Link | InputProblem]:
-    if fetch_page is None:
-        yield InputProblem(page_url, "URL inputs need a fetcher (none was given)")
-        return
-    try:
-        page = fetch_page(page_url)
-    except Exception as error:  # the caller's fetcher: any failure is this input's problem
-        yield InputProblem(page_url, f"cannot fetch: {error}")
+    page = fetch_input_page(page_url, fetch_page)
+    if isinstance(page, InputProblem):
+        yield page
         return
     yield from links_in_page(page_url, page, options)
 

@@ -33,6 +33,7 @@ from citecheck.links.collect import (
     FetchPage,
     InputProblem,
     Page,
+    fetch_input_page,
     is_html,
     is_sitemap,
     links_in_page,
@@ -55,13 +56,9 @@ def crawl_links(
     crawl: Callable[[str], bool] | None = None,
 ) -> Iterator[Link | InputProblem]:
     """Every link of every page of `start`'s site (see the module docstring)."""
-    if fetch_page is None:
-        yield InputProblem(start, "URL inputs need a fetcher (none was given)")
-        return
-    try:
-        first = fetch_page(start)
-    except Exception as error:  # the caller's fetcher: the input page is the input
-        yield InputProblem(start, f"cannot fetch: {error}")
+    first = fetch_input_page(start, fetch_page)
+    if isinstance(first, InputProblem) or fetch_page is None:
+        yield first  # (fetch_input_page says why: no fetcher, or the page's failure)
         return
     if crawl is not None:  # read already: the links back to it wait for this read
         for key in dict.fromkeys((_page_key(start), _page_key(first.url))):
