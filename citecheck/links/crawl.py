@@ -57,9 +57,10 @@ def crawl_links(
 ) -> Iterator[Link | InputProblem]:
     """Every link of every page of `start`'s site (see the module docstring)."""
     first = fetch_input_page(start, fetch_page)
-    if isinstance(first, InputProblem) or fetch_page is None:
-        yield first  # (fetch_input_page says why: no fetcher, or the page's failure)
+    if isinstance(first, InputProblem):
+        yield first
         return
+    assert fetch_page is not None  # a page was had: there is a fetcher
     if crawl is not None:  # read already: the links back to it wait for this read
         for key in dict.fromkeys((_page_key(start), _page_key(first.url))):
             crawl(key)
