@@ -127,3 +127,15 @@ def test_remap_rewrites_with_the_first_matching_rule_and_lychees_group_syntax() 
 def test_bad_remap_rules_are_one_line_usage_errors(rule: str, message: str) -> None:
     with pytest.raises(UsageError, match=re.escape(message)):
         LinkPolicy.from_options((), (), None, None, remap=[rule])
+
+
+def test_decide_gives_the_url_to_check_and_why_not_as_written_or_rewritten() -> None:
+    policy = LinkPolicy.from_options(
+        (), ("secret", r"^https://new\.example/private"), None, None,
+        remap=[r"^https://old\.example/ https://new.example/"],
+    )
+    assert policy.decide("https://other.example/") == ("https://other.example/", None)
+    assert policy.decide("https://old.example/a") == ("https://new.example/a", None)
+    assert policy.decide("https://old.example/secret")[1] == "matches --exclude 'secret'"
+    url, reason = policy.decide("https://old.example/private")
+    assert url == "https://new.example/private" and reason is not None  # once rewritten

@@ -78,6 +78,17 @@ class LinkPolicy(msgspec.Struct, frozen=True, gc=False):
     def remaps(self) -> bool:
         return bool(self._remap)
 
+    def decide(self, url: str) -> tuple[str, str | None]:
+        """The URL to check for `url` (--remap applied), and why it is not to be checked
+        (excluded as written, or once rewritten), or None when it is."""
+        reason = self.excluded(url)
+        if reason is not None or not self._remap:
+            return url, reason
+        rewritten = self.remapped(url)
+        if rewritten == url:
+            return url, None
+        return rewritten, self.excluded(rewritten)
+
     def remapped(self, url: str) -> str:
         """The URL the first matching --remap rule makes of `url` (else `url`)."""
         for pattern, replacement in self._remap:

@@ -208,10 +208,7 @@ def dump_links(
             if not isinstance(item, Link):
                 yield InputFailure(item.source, item.message)
                 continue
-            reason = policy.excluded(item.url)
-            if reason is None and policy.remaps:
-                item, reason = _remapped(item, policy)
-            yield item, reason
+            yield _decided(item, policy)
     finally:
         if network is not None:
             network.close()
@@ -336,7 +333,6 @@ def _check(
             collected, so no page is fetched twice.
             """
             fragments = options.collect.include_fragments
-            remapping = options.policy.remaps
             chunk: list[str] = []
             for item in collect_links(
                 inputs, options.collect, fetch_page=fetch_page, stdin=stdin, crawl=crawl
@@ -344,10 +340,7 @@ def _check(
                 if not isinstance(item, Link):
                     failures.append(InputFailure(item.source, item.message))
                     continue
-                link = _compact(item)
-                reason = options.policy.excluded(link.url)
-                if reason is None and remapping:
-                    link, reason = _remapped(link, options.policy)
+                link, reason = _decided(_compact(item), options.policy)
                 distinct[link.url] = None
                 if reason is not None:
                     found.append(LinkResult(link, LinkStatus.EXCLUDED, error=reason))
@@ -481,9 +474,7 @@ def _answer_from_crawl(
 def _crawlable(url: str, policy: LinkPolicy) -> bool:
     """Whether the crawl may read `url`: not excluded, and not rewritten by --remap (its
     link is checked where the rule sends it, and that page is not this one)."""
-    if policy.excluded(url) is not None:
-        return False
-    return not policy.remaps or policy.remapped(url) == url
+    return policy.decide(url) == (url, None)
 
 
 def _answers_of_read(url: str, fetch: Fetch) -> Iterator[tuple[str, Fetch]]:
@@ -519,13 +510,13 @@ def _page_of(fetch: Fetch) -> Page:
     return Page(fetch.final_url or fetch.url, fetch.body, fetch.content_type)
 
 
-def _remapped(link: Link, policy: LinkPolicy) -> tuple[Link, str | None]:
-    """The link with its URL rewritten by --remap (as written, it is kept in `written`),
-    and why the rewritten URL is excluded, if it is."""
-    url = policy.remapped(link.url)
+def _decided(link: Link, policy: LinkPolicy) -> tuple[Link, str | None]:
+    """The link as it is to be checked (a URL --remap rewrites: the new one, as written
+    kept in `written`), and why it is not to be, or None (LinkPolicy.decide)."""
+    url, reason = policy.decide(link.url)
     if url == link.url:
-        return link, None
-    return Link(url, link.origin, link.written, link.text, link.element), policy.excluded(url)
+        return link, reason
+    return Link(url, link.origin, link.written, link.text, link.element), reason
 
 
 def _is_url(text: str) -> bool:
