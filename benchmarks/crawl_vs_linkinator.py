@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -24,8 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-CITECHECK = Path(sys.executable).with_name("citecheck")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from links_vs_lychee import CITECHECK, run_measured  # a sibling script, not a package
+
 LINKS_PER_PAGE = 4
 
 
@@ -86,18 +86,6 @@ def start_site(pages: int, latency_ms: float, folder: Path) -> tuple[subprocess.
         time.sleep(0.05)
     server.kill()
     raise SystemExit("the site did not start")
-
-
-def measured(command: list[str], out: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one process, its stdout to `out`."""
-    with out.open("wb") as stdout:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise SystemExit(f"{command[0]} failed: {out.read_text()[-500:]}")
-    return wall, usage.ru_maxrss / 1024
 
 
 def citecheck_broken(report: Path) -> set[str]:
@@ -172,11 +160,11 @@ Times = dict[str, list[float]]
 def run_citecheck(start: str, folder: Path, args: argparse.Namespace, expected: set[str],
                   times: Times, memory: Times) -> list[str]:
     report = folder / "citecheck.json"
-    wall, rss = measured(
+    wall, rss = run_measured(
         [str(CITECHECK), "links", start, "--recursive", "--allow-private", "--no-cache", "-q",
          "--format", "json", "--output", str(report), "--host-concurrency",
          str(args.concurrency), "--max-retries", "0"],
-        folder / "citecheck.out",
+        folder,
     )
     times["citecheck"].append(wall)
     memory["citecheck"].append(rss)
@@ -187,9 +175,9 @@ def run_citecheck(start: str, folder: Path, args: argparse.Namespace, expected: 
 def run_linkinator(linkinator: str, start: str, folder: Path, args: argparse.Namespace,
                    expected: set[str], times: Times, memory: Times) -> list[str]:
     out = folder / "linkinator.json"
-    wall, rss = measured(
+    wall, rss = run_measured(
         [linkinator, start, "--recurse", "--concurrency", str(args.concurrency),
-         "--format", "json"], out,
+         "--format", "json"], folder, stdout=out,
     )
     times["linkinator"].append(wall)
     memory["linkinator"].append(rss)

@@ -92,12 +92,14 @@ def write_links(
     return kinds
 
 
-def run_measured(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one process."""
+def run_measured(
+    command: list[str], cwd: Path, stdout: Path | None = None
+) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one process (its output to `stdout`, if given)."""
     log = cwd / "stderr.log"  # a file, not a pipe: a chatty checker must never block on it
-    with log.open("wb") as stderr:
+    with log.open("wb") as stderr, (stdout or Path(os.devnull)).open("wb") as out:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=stderr)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
