@@ -353,6 +353,15 @@ def test_record_then_replay_without_the_server(tmp_path: Path) -> None:
     assert code == 2 and "no such file" in err
 
 
+def new_failures_run(cwd: Path, *args: str | Path) -> tuple[int, int | None]:
+    """A `--fail-on new` run's exit code and the new failures its JSON summary counts
+    (None when nothing failed), the summary's exit_code asserted to be the command's."""
+    code, out, _ = links(cwd, *args)
+    summary = json.loads(out)["summary"]
+    assert summary["exit_code"] == code
+    return code, summary.get("new_failures")
+
+
 def test_fail_on_new_fails_only_on_links_that_were_not_failing_before(
     docs: Path, site: ServerURL
 ) -> None:
@@ -361,13 +370,8 @@ def test_fail_on_new_fails_only_on_links_that_were_not_failing_before(
     db = docs / "cache.db"
     args = (page, *FAST, "--format", "json", "--db", db, "--fail-on", "new")
 
-    def run_new() -> tuple[int, int]:
-        """The exit code and the new failures the JSON summary counts, which must
-        also say the exit code the command ended with."""
-        code, out, _ = links(docs, *args)
-        summary = json.loads(out)["summary"]
-        assert summary["exit_code"] == code
-        return code, summary["new_failures"]
+    def run_new() -> tuple[int, int | None]:
+        return new_failures_run(docs, *args)
 
     assert run_new() == (1, 1)  # no earlier run: the broken link is new
     assert run_new() == (0, 0)  # the same broken link: nothing new
@@ -611,8 +615,7 @@ def test_fail_on_new_counts_every_kind_of_failure_not_only_fetches(
             "--fail-on", "blocked", "--include-fragments")
 
     def run_new() -> tuple[int, int | None]:
-        code, out, _ = links(docs, *args)
-        return code, json.loads(out)["summary"].get("new_failures")
+        return new_failures_run(docs, *args)
 
     page.write_text(f"[a]({site}/ok)\n")
     assert run_new() == (0, None)  # nothing failing: nothing to compare
