@@ -145,6 +145,7 @@ class LinkCache:
         # successes that accepted any certificate: none of those reused
         self.distrust_https = distrust_https
         self._pending: list[Fetch] = []
+        self._problems: list[tuple[str, str]] = []
         self._last_flush = time.monotonic()
 
     def _trusted(self, url: str, final_url: str | None, redirects: tuple[Redirect, ...]) -> bool:
@@ -198,8 +199,16 @@ class LinkCache:
         ):
             self.flush()
 
+    def note_problem(self, url: str, status: str) -> None:
+        """A failing (or warning) link of this run, kept with it at the next flush."""
+        if self.store is not None and self.run_id is not None:
+            self._problems.append((url, status))
+
     def flush(self) -> None:
         pending, self._pending = self._pending, []
+        problems, self._problems = self._problems, []
         self._last_flush = time.monotonic()
         if self.store is not None:
             self.store.record_fetches(self.run_id, pending)
+            if problems and self.run_id is not None:
+                self.store.record_link_problems(self.run_id, problems)

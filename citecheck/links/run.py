@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -162,8 +162,6 @@ def run_links(
                     wanted_urls(results), network, store, limit=options.suggest_limit,
                     progress=progress,
                 )
-            if store is not None and run_id is not None:
-                store.record_link_problems(run_id, _problems(results, options.failing))
             status = "complete"
         finally:
             network.close()
@@ -226,16 +224,6 @@ def new_failures(db: Path, report: LinksReport, sources: Sequence[str]) -> int:
     failing = {status.value for status in report.failing}
     with Store(db) as store:
         return store.new_link_failures(report.run_id, sources, failing_now, failing)
-
-
-def _problems(
-    results: Iterable[LinkResult], failing: frozenset[LinkStatus]
-) -> Iterator[tuple[str, str]]:
-    """(URL, status) of each failing or warning link, kept for the next run's --fail-on new."""
-    for result in results:
-        status = result.status
-        if status in failing or status is LinkStatus.BLOCKED:
-            yield result.link.url, status.value
 
 
 def _compact(link: Link) -> Link:
@@ -417,6 +405,7 @@ def _check(
         results: SpillList[LinkResult] = SpillList(bound=bound)
         tally = Tally(options.failing, unique_urls=unique_urls)
         try:
+            kept_problems = options.failing | {LinkStatus.BLOCKED}
             entries = iter(found)
             # the answers a batch of links needs, looked up together (one statement for
             # those spilled to disk, not one a link)
@@ -431,6 +420,8 @@ def _check(
                     )
                     results.append(result)
                     tally.add(result)
+                    if result.status in kept_problems:  # for the next run's --fail-on new
+                        cache.note_problem(result.link.url, result.status.value)
         except BaseException:
             results.close()
             raise
