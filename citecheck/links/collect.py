@@ -155,6 +155,11 @@ def collect_links(
                 yield from _file_links(entry, options)
 
 
+def is_url_input(item: str) -> bool:
+    """Whether an input is an http(s) URL (its page fetched), not a path or a glob."""
+    return _URL_INPUT.match(item) is not None
+
+
 def detect_link_kind(path: str, text: str) -> str:
     """markdown | html | rst | plaintext | wikitext | sitemap: by extension, else by
     content (an XML sitemap by its root element, whatever its name)."""

@@ -23,7 +23,7 @@ import msgspec
 from citecheck.errors import InputError
 from citecheck.fetch import FetchOptions
 from citecheck.links.cache import Answer, LinkCache
-from citecheck.links.collect import CollectOptions, Page, collect_links
+from citecheck.links.collect import CollectOptions, Page, collect_links, is_url_input
 from citecheck.links.formats.report import DEFAULT_FAILING, LinksReport, Tally
 from citecheck.links.local import (
     FragmentCache,
@@ -510,10 +510,6 @@ def _decided(link: Link, policy: LinkPolicy) -> tuple[Link, str | None]:
     return Link(url, link.origin, link.written, link.text, link.element), reason
 
 
-def _is_url(text: str) -> bool:
-    return text.lower().startswith(("http://", "https://"))
-
-
 def _failed_last_time(cache: LinkCache, options: LinksOptions, bound: int) -> set[str]:
     """What failed in the previous run over these inputs, fetched again first, while
     the documents are read: on a warm CI run these are most of the fetches, and their
@@ -524,7 +520,7 @@ def _failed_last_time(cache: LinkCache, options: LinksOptions, bound: int) -> se
     sources = options.sources
     if not sources or "-" in sources:
         return set()
-    if options.collect.recursive and any(_is_url(source) for source in sources):
+    if options.collect.recursive and any(is_url_input(source) for source in sources):
         return set()  # a crawl reads its failing pages anyway: not asked twice
     return {
         url for url in cache.failed_last_time(sources, bound)
