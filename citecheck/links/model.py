@@ -7,6 +7,8 @@ sarif, github, markdown).
 
 from __future__ import annotations
 
+from urllib.parse import urldefrag
+
 import msgspec
 
 from citecheck.models import LinkStatus, Redirect
@@ -57,3 +59,13 @@ class LinkResult(msgspec.Struct, frozen=True, gc=False):
     elapsed_ms: float | None = None
     from_cache: bool = False
     warning: bool = False  # e.g. blocked: reported, but not a failure by default
+
+
+def fetch_key(url: str) -> str:
+    """What is fetched for a link: its URL without the #fragment."""
+    # most URLs have none: the same string, not a copy per link
+    return url if "#" not in url else urldefrag(url).url
+
+
+def fragment_of(url: str) -> str:
+    return "" if "#" not in url else urldefrag(url).fragment

@@ -16,23 +16,21 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
-from urllib.parse import urldefrag
 
 import msgspec
 
-from citecheck.errors import InputError
 from citecheck.fetch import FetchOptions
 from citecheck.links.cache import Answer, LinkCache
 from citecheck.links.collect import CollectOptions, Page, collect_links, is_url_input
 from citecheck.links.formats.report import DEFAULT_FAILING, LinksReport, Tally
 from citecheck.links.local import (
     FragmentCache,
-    anchors_page,
     check_local,
     remote_fragment_ok,
 )
-from citecheck.links.model import Link, LinkResult
+from citecheck.links.model import Link, LinkResult, fetch_key, fragment_of
 from citecheck.links.policy import LinkPolicy
+from citecheck.links.reads import PageReads, crawlable, page_of
 from citecheck.links.spill import DEFAULT_BOUND, SpillList, SpillMap
 from citecheck.models import Capture, Fetch, InputFailure, LinkStatus
 from citecheck.network import Network, RunOptions
@@ -102,16 +100,6 @@ class LinksOptions(msgspec.Struct, frozen=True, gc=False):
             wayback_url=self.wayback_url,
             workers=self.fetch.max_concurrency,
         )
-
-
-def fetch_key(url: str) -> str:
-    """What is fetched for a link: its URL without the #fragment."""
-    # most URLs have none: the same string, not a copy per link
-    return url if "#" not in url else urldefrag(url).url
-
-
-def fragment_of(url: str) -> str:
-    return "" if "#" not in url else urldefrag(url).fragment
 
 
 def _open_store(db: Path) -> Store:
@@ -195,13 +183,13 @@ def dump_links(
         nonlocal network
         if network is None:
             network = Network(msgspec.structs.replace(options, suggest=False).network_options())
-        return _page_of(network.fetcher.fetch(url))
+        return page_of(network.fetcher.fetch(url))
 
     policy = options.policy
     try:
         for item in collect_links(
             inputs, options.collect, fetch_page=fetch_page, stdin=stdin,
-            crawl=lambda url: _crawlable(url, policy),
+            crawl=lambda url: crawlable(url, policy),
         ):
             if not isinstance(item, Link):
                 yield InputFailure(item.source, item.message)
@@ -247,32 +235,7 @@ def _check(
     """Collect, look up and fetch at once: the links are collected (and looked up in
     the cache a chunk at a time) while the first uncached ones are being fetched."""
 
-    # --recursive: the pages the crawl fetched (in its threads), kept without their bodies
-    # (a crawl may read thousands), and with --include-fragments as the #fragment check
-    # reads them; the pages whose links wait for that fetch instead of being fetched
-    # again (`crawl` runs in this thread). One key per thread and URL: plain dicts do.
-    crawled: dict[str, Fetch] = {}
-    for_fragments: dict[str, Fetch] = {}
-    awaiting: set[str] = set()
-
-    def fetch_page(url: str) -> Page:
-        """An input given as a URL (or a page of its site): its page, for its links."""
-        fetch = network.fetcher.fetch(url)
-        for key, answer in _answers_of_read(url, fetch):
-            crawled[key] = msgspec.structs.replace(answer, body=None)
-            if options.collect.include_fragments:
-                readable = _as_fragments_read_it(answer)
-                if readable is not None:
-                    for_fragments[key] = readable
-        return _page_of(fetch)
-
-    def crawl(url: str) -> bool:
-        """Whether the crawl goes on to `url`; if it does, the link waits for it."""
-        if not _crawlable(url, options.policy):
-            return False
-        awaiting.add(url)
-        return True
-
+    reads = PageReads(network, options.policy, options.collect.include_fragments)
     failures: list[InputFailure] = []
     anchors = FragmentCache()  # each local target parsed once, however often it is linked
     shared: dict[str, str] = {}  # error texts and content types, kept once
@@ -323,7 +286,8 @@ def _check(
             fragments = options.collect.include_fragments
             chunk: list[str] = []
             for item in collect_links(
-                inputs, options.collect, fetch_page=fetch_page, stdin=stdin, crawl=crawl
+                inputs, options.collect, fetch_page=reads.fetch_page, stdin=stdin,
+                crawl=reads.crawl,
             ):
                 if not isinstance(item, Link):
                     failures.append(InputFailure(item.source, item.message))
@@ -347,7 +311,7 @@ def _check(
                 elif before is None:
                     routed[key] = False
                     counted(key)
-                    if key in awaiting:
+                    if key in reads.awaiting:
                         continue  # answered by the crawl's fetch of the page
                     if not fragments:
                         chunk.append(key)
@@ -356,7 +320,7 @@ def _check(
                             chunk = []
             if fragments:  # every link known: each URL goes one way, with its page or not
                 for key, wants_body in routed.items():
-                    if key in awaiting:
+                    if key in reads.awaiting:
                         continue  # answered by the crawl's read of the page
                     if wants_body:
                         with_body.append(key)
@@ -394,9 +358,10 @@ def _check(
                 if url in routed:
                     cache.record(fetch)
                     answers[url] = Answer.of(fetch, False, shared)
-        _answer_from_crawl(
-            awaiting, (crawled, for_fragments), routed, network, cache, answers, shared, count
-        )
+        for url, kept, answered_from, wants_body in reads.answers(routed):
+            cache.record(kept)  # recorded without its body, as every fetch is
+            answers[url] = Answer.of(answered_from, wants_body, shared)
+            count.done_one()
         unique_urls = len(distinct)
         distinct.close()
         routed.close()
@@ -426,79 +391,6 @@ def _check(
             results.close()
             raise
     return results, failures, tally
-
-
-def _answer_from_crawl(
-    awaiting: set[str],
-    kept: tuple[dict[str, Fetch], dict[str, Fetch]],
-    routed: SpillMap[bool],
-    network: Network,
-    cache: LinkCache,
-    answers: SpillMap[Answer],
-    shared: dict[str, str],
-    count: _Progress,
-) -> None:
-    """The crawl is over: each page it read answers the links to it (with its anchors
-    when one wants them); one it was to read and did not (an interrupted crawl) is
-    fetched now, so no linked page goes unanswered."""
-    crawled, for_fragments = kept
-    missing: list[str] = []
-    for url in awaiting:
-        wants_body = routed.get(url)
-        if wants_body is None:
-            continue  # not linked as such (remapped, excluded): nothing to answer
-        had = crawled.pop(url, None)
-        if had is None:
-            missing.append(url)
-            continue
-        cache.record(had)
-        read = for_fragments.pop(url, None) if wants_body else None
-        answers[url] = Answer.of(read or had, wants_body, shared)
-        count.done_one()
-    if missing:
-        for fetch in network.fetcher.fetch_many(missing, need_body=True):
-            cache.record(fetch)
-            answers[fetch.url] = Answer.of(fetch, bool(routed.get(fetch.url)), shared)
-            count.done_one()
-
-
-def _crawlable(url: str, policy: LinkPolicy) -> bool:
-    """Whether the crawl may read `url`: not excluded, and not rewritten by --remap (its
-    link is checked where the rule sends it, and that page is not this one)."""
-    return policy.decide(url) == (url, None)
-
-
-def _answers_of_read(url: str, fetch: Fetch) -> Iterator[tuple[str, Fetch]]:
-    """The links a crawled page's read answers: its own, and, when it was redirected
-    to a page that answered, a link to that page as well (no redirects of its own)."""
-    yield fetch_key(url), fetch
-    final = fetch.final_url
-    if fetch.redirects and final and fetch.status in (LinkStatus.OK, LinkStatus.REDIRECTED):
-        yield fetch_key(final), msgspec.structs.replace(
-            fetch, url=final, status=LinkStatus.OK, final_url=final, redirects=()
-        )
-
-
-def _as_fragments_read_it(fetch: Fetch) -> Fetch | None:
-    """A crawled page as the #fragment check reads it: an HTML page reduced to its
-    anchors, a Markdown page (or one of no stated type) whole; None for a page whose
-    anchors cannot be known (its #fragments pass, as they would fetched again)."""
-    if fetch.body is None:
-        return None
-    anchors = anchors_page(fetch.body, fetch.content_type)
-    if anchors is not None:
-        return msgspec.structs.replace(
-            fetch, body=anchors, content_type="text/html; charset=utf-8"
-        )
-    media_type = (fetch.content_type or "").partition(";")[0].strip().lower()
-    return fetch if media_type in ("", "text/markdown", "text/x-markdown") else None
-
-
-def _page_of(fetch: Fetch) -> Page:
-    """A fetched page for its links; InputError when it could not be had."""
-    if not fetch.status.is_success() or fetch.body is None:
-        raise InputError(f"{fetch.status.value}: {fetch.error or fetch.http_status or ''}")
-    return Page(fetch.final_url or fetch.url, fetch.body, fetch.content_type)
 
 
 def _decided(link: Link, policy: LinkPolicy) -> tuple[Link, str | None]:
